@@ -1,0 +1,62 @@
+"""The `mockloop` command.
+
+Subcommands import what they need when they run, so `--help` answers at once.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from simulator import __version__
+
+# Each module registers its subcommands with `register(subparsers)`; order is the help order.
+COMMAND_MODULES = (
+    "simulator.commands.content",
+    "simulator.commands.grade",
+    "simulator.commands.transcripts",
+)
+
+EPILOG = """examples:
+  mockloop                           open the interview app
+  mockloop loops list                the loops and drills you can run
+  mockloop rubrics validate          check every rubric, loop and question file on the search path
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockloop",
+        description="Rehearse PM, PMM and TPM interview loops; graded signal by signal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mockloop {__version__}")
+    parser.set_defaults(handler=_open_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        import_module(name).register(sub)
+    return parser
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from simulator.tui.app import run_app
+
+    return run_app(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""CLI subcommands, one module per group. Heavy imports stay inside the handlers."""

@@ -1,0 +1,38 @@
+"""Helpers shared by the CLI subcommands."""
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def add_parser(
+    sub: Any, name: str, help_text: str, example: str, **kwargs: Any
+) -> argparse.ArgumentParser:
+    """A subcommand parser whose --help ends with an example."""
+    return sub.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **kwargs,
+    )
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"mockloop: {message}", file=sys.stderr)
+    return code
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [line.format(*headers), line.format(*("-" * w for w in widths))]
+    out += [line.format(*(str(c) for c in row)) for row in rows]
+    return "\n".join(s.rstrip() for s in out)

@@ -1,0 +1,95 @@
+"""`mockloop transcripts list` and `mockloop export`: browse and share saved sessions."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.commands.common import add_parser, fail, print_json, table
+
+
+def register(sub: Any) -> None:
+    transcripts = add_parser(sub, "transcripts", "Browse saved interview sessions.",
+                             "mockloop transcripts list")
+    tsub = transcripts.add_subparsers(title="transcript commands", metavar="COMMAND",
+                                      required=True)
+    tlist = add_parser(tsub, "list",
+                       "List saved sessions: id, loop, start, finished or not, result.",
+                       "mockloop transcripts list --json")
+    tlist.add_argument("--json", action="store_true", help="print JSON")
+    _transcripts_dir_option(tlist)
+    tlist.set_defaults(handler=_list)
+
+    export = add_parser(sub, "export",
+                        "Write a session as a Markdown report to send a coach, or as JSON.",
+                        "mockloop export 20261123-155400-amazon-pm-ab12 --output loop.md")
+    export.add_argument("id", metavar="ID", help="transcript id, or a unique start of one")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                        help="report format (default: markdown)")
+    export.add_argument("--output", type=Path, metavar="FILE",
+                        help="write to FILE (created 0600) instead of standard output")
+    _transcripts_dir_option(export)
+    export.set_defaults(handler=_export)
+
+
+def _transcripts_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
+                        help="where transcripts live (default: $MOCKLOOP_TRANSCRIPTS or "
+                             "./transcripts)")
+
+
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from simulator.locations import transcripts_dir
+    from simulator.store import list_sessions
+
+    directory = transcripts_dir(args.transcripts_dir)
+    sessions = list_sessions(directory)
+    for session in sessions:
+        _warn(session.problems)
+    if args.json:
+        print_json([session.model_dump(mode="json") for session in sessions])
+        return 0
+    if not sessions:
+        print(f"no transcripts in {directory}")
+        return 0
+    rows = [
+        [
+            s.id,
+            s.loop,
+            s.started.strftime("%Y-%m-%d %H:%M") if s.started else "",
+            ("yes" if s.finished else "no") if s.readable else "unreadable",
+            f"{s.decision} ({s.mean:.2f})" if s.decision and s.mean is not None else "",
+        ]
+        for s in sessions
+    ]
+    print(table(rows, ["id", "loop", "started", "finished", "result"]))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from simulator.locations import transcripts_dir
+    from simulator.store import TranscriptError, load_session, to_json, to_markdown
+
+    try:
+        transcript, problems = load_session(transcripts_dir(args.transcripts_dir), args.id)
+    except TranscriptError as exc:
+        return fail(str(exc))
+    _warn(problems)
+    text = to_markdown(transcript) if args.format == "markdown" else to_json(transcript)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0

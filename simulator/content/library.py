@@ -1,0 +1,231 @@
+"""All content on the search path: rubrics (with `extends` resolved), loops and question banks.
+
+A file earlier on the search path overrides one with the same id later on the path; two files
+with the same id in one directory are a problem.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator.content.errors import ContentError, Problem
+from simulator.content.loader import problem_at, validate
+from simulator.content.yamlio import read_yaml
+from simulator.domain import LoopSpec, Question, QuestionBank, Rubric
+
+RUBRIC_GLOB = "rubrics/*.yaml"
+LOOP_GLOB = "prompts/loops/*.yaml"
+BANK_GLOB = "prompts/questions/*.yaml"
+
+
+@dataclass
+class Source:
+    path: Path
+    data: Any
+
+
+class UnknownId(LookupError):
+    def __init__(self, kind: str, wanted: str, known: list[str]) -> None:
+        self.kind, self.wanted, self.known = kind, wanted, known
+        super().__init__(f"unknown {kind} {wanted!r}; expected one of: {', '.join(sorted(known))}")
+
+
+@dataclass
+class Library:
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    loops: dict[str, LoopSpec] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        if rubric_id not in self.rubrics:
+            raise UnknownId("rubric", rubric_id, list(self.rubrics))
+        return self.rubrics[rubric_id]
+
+    def loop(self, loop_id: str) -> LoopSpec:
+        if loop_id not in self.loops:
+            raise UnknownId("loop", loop_id, list(self.loops))
+        return self.loops[loop_id]
+
+    def questions_for(self, round_type: str) -> list[Question]:
+        return [q for q in self.questions.values() if q.round == round_type]
+
+    def source(self, kind: str, item_id: str) -> Path | None:
+        return self.sources.get((kind, item_id))
+
+
+def _files(roots: list[Path], pattern: str) -> list[tuple[int, Path]]:
+    return [(rank, p) for rank, root in enumerate(roots) for p in sorted(root.glob(pattern))]
+
+
+def _first_wins(
+    kind: str, found: list[tuple[int, Path, str, Any]], problems: list[Problem]
+) -> dict[str, tuple[Path, Any]]:
+    """Keep the first file per id on the search path; report same-id files within one root."""
+    chosen: dict[str, tuple[int, Path, Any]] = {}
+    for rank, path, item_id, item in found:
+        if item_id in chosen:
+            first_rank, first_path, _ = chosen[item_id]
+            if first_rank == rank:
+                problems.append(
+                    Problem(
+                        path, 1, 1, "id", f"duplicate {kind} id {item_id!r} (also in {first_path})"
+                    )
+                )
+            continue
+        chosen[item_id] = (rank, path, item)
+    return {k: (p, item) for k, (_, p, item) in chosen.items()}
+
+
+def _parse_all(model: type, files: list[tuple[int, Path]], problems: list[Problem]) -> list:
+    out = []
+    for rank, path in files:
+        try:
+            data = read_yaml(path)
+            out.append((rank, path, validate(model, data, path), data))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    return out
+
+
+def resolve_rubric(
+    rubric: Rubric,
+    source: Source,
+    parents: dict[str, tuple[Rubric, Source]],
+    problems: list[Problem],
+) -> Rubric | None:
+    """Merge `extends` chains (signals and rounds by id, other fields when set) and cross-check."""
+    chain = [(rubric, source)]
+    seen = {rubric.id}
+    while chain[-1][0].extends:
+        parent_id = chain[-1][0].extends
+        if parent_id in seen or parent_id not in parents:
+            why = "extends itself in a cycle" if parent_id in seen else "extends an unknown rubric"
+            known = ", ".join(sorted(parents))
+            problems.append(
+                problem_at(
+                    chain[-1][1].data,
+                    chain[-1][1].path,
+                    ("extends",),
+                    f"{why} {parent_id!r}; expected one of: {known}",
+                )
+            )
+            return None
+        seen.add(parent_id)
+        chain.append(parents[parent_id])
+    merged: dict[str, Any] = {}
+    round_source: dict[str, Source] = {}
+    for item, src in reversed(chain):
+        for name in item.model_fields_set - {"signals", "rounds", "extends"}:
+            merged[name] = getattr(item, name)
+        merged.setdefault("signals", {}).update(item.signals)
+        merged.setdefault("rounds", {}).update(item.rounds)
+        round_source.update({r: src for r in item.rounds})
+    result = Rubric.model_validate({**merged, "id": rubric.id, "title": rubric.title})
+    ok = True
+    for round_id, round_spec in result.rounds.items():
+        for signal_id in round_spec.signals:
+            if signal_id not in result.signals:
+                src = round_source[round_id]
+                problems.append(
+                    problem_at(
+                        src.data,
+                        src.path,
+                        ("rounds", round_id, "signals", signal_id),
+                        f"signal {signal_id!r} is not defined in the rubric; expected one of: "
+                        f"{', '.join(sorted(result.signals))}",
+                    )
+                )
+                ok = False
+    for index, veto in enumerate(result.decision.vetoes):
+        if veto.signal != "*" and veto.signal not in result.signals:
+            problems.append(
+                problem_at(
+                    source.data,
+                    source.path,
+                    ("decision", "vetoes", index, "signal"),
+                    f"veto names undefined signal {veto.signal!r}",
+                )
+            )
+            ok = False
+    return result if ok else None
+
+
+def load_library(roots: list[Path] | None = None) -> Library:
+    """Load everything on the search path; problems are collected, not raised."""
+    from simulator.locations import content_roots
+
+    roots = content_roots() if roots is None else roots
+    lib = Library()
+    problems = lib.problems
+
+    parsed_rubrics = _parse_all(Rubric, _files(roots, RUBRIC_GLOB), problems)
+    rubrics = _first_wins(
+        "rubric", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_rubrics], problems
+    )
+    parents = {rid: item for rid, (_, item) in rubrics.items()}
+    for rubric_id, (path, (rubric, src)) in rubrics.items():
+        resolved = resolve_rubric(rubric, src, parents, problems)
+        if resolved is not None:
+            lib.rubrics[rubric_id] = resolved
+            lib.sources[("rubric", rubric_id)] = path
+
+    parsed_banks = _parse_all(QuestionBank, _files(roots, BANK_GLOB), problems)
+    questions = [
+        (rank, path, q.id, (q, Source(path, data), i))
+        for rank, path, bank, data in parsed_banks
+        for i, q in enumerate(bank.questions)
+    ]
+    for qid, (path, (question, _, _)) in _first_wins("question", questions, problems).items():
+        lib.questions[qid] = question
+        lib.sources[("question", qid)] = path
+
+    parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems)
+    loops = _first_wins(
+        "loop", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_loops], problems
+    )
+    for loop_id, (path, (loop, src)) in loops.items():
+        problems.extend(_check_loop(loop, src, lib))
+        lib.loops[loop_id] = loop
+        lib.sources[("loop", loop_id)] = path
+    return lib
+
+
+def _check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
+    found: list[Problem] = []
+    rubric = lib.rubrics.get(loop.rubric)
+    if rubric is None:
+        found.append(
+            problem_at(
+                src.data,
+                src.path,
+                ("rubric",),
+                f"unknown rubric {loop.rubric!r}; expected one of: "
+                f"{', '.join(sorted(lib.rubrics))}",
+            )
+        )
+    for i, spec in enumerate(loop.rounds):
+        if rubric is not None and spec.type not in rubric.rounds:
+            found.append(
+                problem_at(
+                    src.data,
+                    src.path,
+                    ("rounds", i, "type"),
+                    f"rubric {rubric.id!r} does not grade round type {spec.type!r}; "
+                    f"expected one of: {', '.join(sorted(rubric.rounds))}",
+                )
+            )
+        if not lib.questions_for(spec.type):
+            found.append(
+                problem_at(
+                    src.data,
+                    src.path,
+                    ("rounds", i, "type"),
+                    f"no questions for round type {spec.type!r} in prompts/questions/",
+                )
+            )
+    return found
+
+
+__all__ = ["Library", "UnknownId", "load_library", "resolve_rubric"]

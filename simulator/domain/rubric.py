@@ -1,0 +1,106 @@
+"""Rubric: the signals a hiring committee listens for and how they become a decision."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+
+from simulator.domain.base import Model, NonEmptyText, Slug
+
+CORE_SIGNALS = ("ownership", "delivery_metrics", "customer_obsession", "cross_functional_influence")
+REQUIRED_ROUNDS = ("bar-raiser", "product-sense", "prfaq", "marketing-case")
+
+Level = Literal[1, 2, 3, 4]
+
+
+class EvidenceCues(Model):
+    """How the offline evidence grader scores a signal; a coach tunes these.
+
+    `features` weights the detectors' findings (see docs/GRADER.md for the list); the sum,
+    each feature capped, is compared with `thresholds` (the points needed for levels 2, 3, 4).
+    `cues` are phrases that count as evidence only in a sentence that also carries substance
+    (a first-person action, a number, a named customer or function): cue words alone score nothing.
+    """
+
+    cues: list[NonEmptyText] = Field(default_factory=list)
+    features: dict[Slug, float] = Field(default_factory=dict)
+    thresholds: Annotated[list[float], Field(min_length=3, max_length=3)] | None = None
+
+    @field_validator("thresholds")
+    @classmethod
+    def _ascending(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and sorted(value) != value:
+            raise ValueError("thresholds must be ascending: points for levels 2, 3, 4")
+        return value
+
+
+class Signal(Model):
+    name: NonEmptyText
+    description: NonEmptyText
+    levels: dict[Level, NonEmptyText] = Field(
+        description="What an answer at each level 1-4 sounds like (behaviourally anchored)."
+    )
+    evidence: EvidenceCues = Field(default_factory=EvidenceCues)
+
+    @field_validator("levels")
+    @classmethod
+    def _four_levels(cls, value: dict[int, str]) -> dict[int, str]:
+        missing = [lvl for lvl in (1, 2, 3, 4) if lvl not in value]
+        if missing:
+            raise ValueError(f"levels must anchor 1, 2, 3 and 4; missing {missing}")
+        return value
+
+
+class RubricRound(Model):
+    """Which signals a round type grades and how much each weighs in the round's overall score."""
+
+    signals: dict[Slug, Annotated[float, Field(gt=0)]] = Field(min_length=1)
+    weight: Annotated[float, Field(gt=0)] = 1.0
+    """Weight of this round in the loop's mean."""
+
+
+class Veto(Model):
+    """No hire when a signal in a round scores at or below `at_most` (`*` means any)."""
+
+    round: Slug | Literal["*"] = "*"
+    signal: Slug | Literal["*"] = "*"
+    at_most: Level = 1
+    reason: str = ""
+
+
+class DecisionRule(Model):
+    hire_at_least: Annotated[float, Field(ge=1, le=4)] = 3.0
+    """Weighted mean of round overall scores needed for hire."""
+    round_cutoffs: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+        default_factory=lambda: [1.75, 2.5, 3.25]
+    )
+    """Weighted mean of a round's signal scores needed for round overall 2, 3 and 4.
+
+    Committees call a round more decisively than the plain mean of its signals: a round that is
+    mostly 4s with a 3 is a strong hire, mostly 1s with a 2 a strong no hire."""
+    vetoes: list[Veto] = Field(default_factory=list)
+    integrity_cap: Level = 2
+    """An answer flagged `prompt-injection` scores at most this on every signal."""
+
+
+class Rubric(Model):
+    id: Slug
+    title: NonEmptyText
+    extends: Slug | None = None
+    description: str = ""
+    scale: dict[int, NonEmptyText] = Field(
+        default_factory=lambda: {
+            1: "Strong no hire",
+            2: "Lean no hire",
+            3: "Lean hire",
+            4: "Strong hire",
+        }
+    )
+    signals: dict[Slug, Signal] = Field(default_factory=dict)
+    rounds: dict[Slug, RubricRound] = Field(default_factory=dict)
+    decision: DecisionRule = Field(default_factory=DecisionRule)
+
+    def label(self, score: int) -> str:
+        return self.scale.get(score, str(score))
+
+    def round_for(self, round_type: str) -> RubricRound | None:
+        return self.rounds.get(round_type)

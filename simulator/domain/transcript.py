@@ -1,0 +1,51 @@
+"""A session as saved in `transcripts/<id>.json` (and replayed from its `.jsonl` journal)."""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from simulator.domain.grades import Debrief, RoundGrade
+
+SCHEMA_VERSION = 1
+
+
+class Turn(BaseModel):
+    kind: Literal["question", "followup"]
+    text: str
+    question_id: str | None = None
+    probe_signal: str | None = None
+    answer: str | None = None
+    skipped: bool = False
+    asked_at: datetime | None = None
+    answered_at: datetime | None = None
+
+
+class RoundRecord(BaseModel):
+    index: int
+    type: str
+    title: str
+    minutes: int
+    turns: list[Turn] = Field(default_factory=list)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    seconds_used: float = 0.0
+    overran: bool = False
+    grade: RoundGrade | None = None
+
+
+class Transcript(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    loop: str
+    loop_title: str = ""
+    rubric: str
+    seed: int | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+    rounds: list[RoundRecord] = Field(default_factory=list)
+    debrief: Debrief | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

@@ -1,0 +1,1 @@
+"""Evidence detectors, the offline and LLM graders, the debrief and calibration metrics."""

@@ -1,0 +1,26 @@
+"""What every grader takes and gives."""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from simulator.domain import RoundGrade, Rubric
+
+
+@dataclass(frozen=True)
+class GradeRequest:
+    """One round to grade.
+
+    `answer` is all the candidate said in the round (answers to the question and its
+    follow-ups, separated by blank lines); every quoted piece of evidence is a substring of it.
+    """
+
+    round: str
+    question: str
+    answer: str
+    followups: tuple[str, ...] = field(default=())
+
+
+class Grader(Protocol):
+    name: str
+
+    async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade: ...

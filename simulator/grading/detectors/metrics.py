@@ -1,0 +1,130 @@
+"""Quantified outcomes: metric, baseline, change, time frame and how it was measured."""
+
+import re
+from dataclasses import dataclass
+
+from simulator.grading.detectors.text import Span, sentences, words_re
+
+_NUM = r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|" \
+       r"B\b|bn\b|mn\b|million\b|billion\b|thousand\b|万|亿|percent\b|percentage points?\b)?"
+NUMBER = re.compile(_NUM)
+_WORD_NUMBERS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|ninety|a hundred|several|a few|half"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+# "from 14% to 9%", "14% -> 9%", "p95 800 ms → 300 ms", "went from X down to Y"
+_FROM_TO = re.compile(
+    rf"\bfrom\s+(?:about\s+|around\s+|roughly\s+|~)?{_NUM}[^.;\n]{{0,40}}?\bto\s+(?:about\s+|around\s+|~)?{_NUM}"
+    rf"|{_NUM}\s*(?:[A-Za-z]{{1,8}}\s*)?(?:->|→|=>|—>|\bto\b)\s*{_NUM}",
+    re.IGNORECASE,
+)
+_BASELINE = words_re(
+    r"baseline", r"was (?:at |around |about )?\d", r"used to (?:be|take)", r"before (?:the |our |my )?"
+    r"(?:launch|change|fix|pilot|test|that)", r"previously", r"compared (?:with|to)", r"versus",
+    r"vs\.?", r"against (?:a|the) control", r"up from", r"down from", r"had been", r"starting point",
+)
+_CHANGE = words_re(
+    r"increas\w*", r"decreas\w*", r"reduc\w*", r"cut", r"grew", r"grow\w*", r"lift\w*", r"rais\w*",
+    r"improv\w*", r"drop\w*", r"fell", r"declin\w*", r"boost\w*", r"doubl\w*", r"tripl\w*", r"halv\w*",
+    r"sav\w*", r"moved?", r"went (?:up|down)", r"jump\w*", r"rose", r"shrank", r"lower\w*", r"higher",
+    r"added", r"gain\w*", r"recover\w*", r"climb\w*", r"dropp\w*", r"uplift",
+)
+_TIMEFRAME = words_re(
+    rf"(?:over|in|within|after|across|during|for)\s+(?:the\s+)?(?:first\s+|next\s+|last\s+|following\s+)?"
+    rf"(?:\d+|{_WORD_NUMBERS})[\s-]*(?:days?|weeks?|months?|quarters?|years?|sprints?|hours?)",
+    r"(?:\d+|" + _WORD_NUMBERS + r")[\s-]+(?:days?|weeks?|months?|quarters?|years?|sprints?)\s+"
+    r"(?:later|after|in|of)",
+    r"by (?:the end of )?(?:Q[1-4]|end of (?:the )?(?:quarter|year|month)|\w+ 20\d\d)",
+    r"in Q[1-4]", r"Q[1-4](?: 20\d\d)?", r"(?:per|a|each|every) (?:day|week|month|quarter|year)",
+    r"daily", r"weekly", r"monthly", r"quarterly", r"annual(?:ly|ized)?", r"year[- ]over[- ]year",
+    r"YoY", r"WoW", r"MoM", r"QoQ", r"this (?:quarter|year)", r"last (?:quarter|year)",
+    r"(?:Double|Singles'?) ?11", r"双11", r"618", r"Prime Day", r"peak season", r"within a quarter",
+    r"by launch", r"post[- ]launch", r"after launch",
+)
+_SOURCE = words_re(
+    r"dashboard", r"A/B", r"AB test", r"experiment", r"control group", r"holdout", r"hold-out",
+    r"according to", r"measured (?:by|via|in|with|through|on|as)", r"per (?:the|our) \w+",
+    r"(?:funnel|finance|weekly|monthly|sales) (?:report|review|data)", r"cohort",
+    r"(?:survey|NPS) (?:data|results)", r"tracked (?:in|via|by|through)", r"instrument\w*",
+    r"logs?", r"query", r"SQL", r"finance (?:confirmed|team)", r"WBR", r"business review",
+    r"statistically significant", r"p\s?[<=]", r"confidence", r"treatment", r"attribution",
+    r"Tableau", r"Looker", r"QuickBI", r"DataWorks", r"Amplitude", r"Mixpanel", r"CloudWatch",
+    r"from (?:the|our|their) (?:\w+ )?(?:report|data|dashboard|system|tool|logs?|console|BI)",
+    r"(?:CS|CRM|BI|ERP|finance|billing|ticketing) (?:system|data|tool)", r"we measured", r"I measured",
+    r"(?:data|numbers?) (?:from|in|came from)",
+)
+METRIC_WORDS = words_re(
+    r"conversion", r"retention", r"churn", r"GMV", r"revenue", r"DAU", r"MAU", r"WAU", r"NPS", r"CSAT",
+    r"latency", r"p9\d", r"abandon\w*", r"CTR", r"click[- ]?through", r"engagement", r"sales",
+    r"orders?", r"margin", r"cost", r"costs", r"CAC", r"LTV", r"ROI", r"ROAS", r"AOV", r"basket",
+    r"adoption", r"activation", r"sign[- ]?ups?", r"bookings", r"on[- ]time", r"delivery time",
+    r"defect", r"tickets?", r"contacts?", r"complaints?", r"refunds?", r"returns?", r"error rate",
+    r"uptime", r"availability", r"throughput", r"time to \w+", r"lead time", r"cycle time",
+    r"repeat (?:purchase|rate)", r"take rate", r"win rate", r"pipeline", r"ARR", r"MRR",
+    r"penetration", r"share", r"awareness", r"brand lift", r"GMV", r"spend", r"users?", r"sellers?",
+    r"merchants?", r"customers?", r"rate", r"minutes", r"hours", r"days", r"seconds", r"ms",
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence with a number, and what it says about that number."""
+
+    span: Span
+    has_metric: bool
+    baseline: bool
+    change: bool
+    timeframe: bool
+    source: bool
+
+    @property
+    def complete(self) -> bool:
+        """A baseline (or a from-to) and a time frame or a source: a claim a committee can check."""
+        return self.baseline and (self.timeframe or self.source)
+
+    @property
+    def partial(self) -> bool:
+        """A number that moved, or sits in time, but cannot be checked as told."""
+        return not self.complete and (self.baseline or (self.change and self.timeframe))
+
+
+def numbers_in(text: str) -> list[str]:
+    found = []
+    for match in NUMBER.finditer(text):
+        token = match.group().strip()
+        digits = re.sub(r"\D", "", token)
+        if not digits:
+            continue
+        if _YEAR.match(token) or re.match(r"^L\d$", text[max(0, match.start() - 1): match.end()]):
+            continue
+        found.append(token)
+    return found
+
+
+def _is_level_or_list(text: str, token: str) -> bool:
+    return bool(re.search(rf"\bL{re.escape(token)}\b|\b(?:step|phase|version|v)\s?{re.escape(token)}\b",
+                          text, re.IGNORECASE))
+
+
+def claims(text: str) -> list[Claim]:
+    """Every sentence carrying a quantity, parsed into the parts of a checkable claim."""
+    out = []
+    for sentence in sentences(text):
+        nums = [n for n in numbers_in(sentence.text) if not _is_level_or_list(sentence.text, n)]
+        if not nums:
+            continue
+        s = sentence.text
+        from_to = _FROM_TO.search(s) is not None
+        out.append(
+            Claim(
+                span=sentence,
+                has_metric=METRIC_WORDS.search(s) is not None,
+                baseline=from_to or _BASELINE.search(s) is not None,
+                change=from_to or _CHANGE.search(s) is not None,
+                timeframe=_TIMEFRAME.search(s) is not None,
+                source=_SOURCE.search(s) is not None,
+            )
+        )
+    return out

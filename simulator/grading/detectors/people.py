@@ -1,0 +1,144 @@
+"""Customers (a named segment, its pain, how it was learned) and stakeholders (who, and how aligned)."""
+
+from dataclasses import dataclass
+
+from simulator.grading.detectors.text import Span, sentences, words_re
+
+_SEGMENT_NOUN = (
+    r"customers?|users?|sellers?|merchants?|buyers?|shoppers?|drivers?|couriers?|riders?|"
+    r"owners?|developers?|advertisers?|brands?|parents?|students?|workers?|mothers?|moms?|"
+    r"families|households?|travell?ers?|readers?|viewers?|subscribers?|members?|patients?|"
+    r"farmers?|retailers?|suppliers?|vendors?|operators?|agents?|admins?|engineers?|"
+    r"SMBs?|SMEs?|enterprises?|accounts?|consumers?|creators?|streamers?|hosts?|graduates?|"
+    r"elderly|seniors|commuters|employees|teams|店主|商家|用户|买家|卖家"
+)
+_QUALIFIER = (
+    r"first[- ]time|new|returning|repeat|rural|urban|tier[- ]?\d|lower[- ]tier|small|mid[- ]size|"
+    r"large|enterprise|SMB|cross[- ]border|overseas|international|young|older|elderly|busy|"
+    r"office|working|night[- ]shift|power|casual|heavy|light|mobile|high[- ]value|low[- ]income|"
+    r"price[- ]sensitive|budget|premium|Gen ?Z|millennial|college|student|B2B|self[- ]serve|"
+    r"long[- ]tail|independent|long-time|loyal|lapsed|churned|dormant|active|grocery|fashion|"
+    r"electronics|beauty|apparel|furniture|fresh|Prime|Tmall|Taobao|Alipay|Lazada|AWS|Freshippo|"
+    r"Cainiao|Kindle|Indonesian|Thai|Vietnamese|Filipino|Malaysian|Singapore|Chinese|Indian|US|EU|"
+    r"Southeast Asian|SEA|Hangzhou|Shanghai|Beijing|Jakarta|Manila|third[- ]party|3P|1P|"
+    r"live[- ]?stream(?:ing)?|delivery|female|male|senior|junior|part[- ]time|full[- ]time|"
+    r"solo|individual|corporate|government|healthcare|restaurant|local|regional|offline|online|"
+    r"\d+[- ]?(?:to|-)[- ]?\d+|aged? \d+"
+)
+SEGMENT = words_re(
+    rf"(?:{_QUALIFIER})(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{_SEGMENT_NOUN})",
+    rf"(?:{_SEGMENT_NOUN})\s+(?:who|in|on|from|with|that|selling|buying|running)\b",
+    r"淘宝 ?(?:store owners|sellers|店主)",
+)
+PAIN = words_re(
+    r"pain(?:s| points?)?", r"struggl\w*", r"frustrat\w*", r"complain\w*", r"couldn't", r"could not",
+    r"can't", r"cannot", r"unable", r"had to", r"have to", r"forced to", r"churn\w*", r"abandon\w*",
+    r"drop(?:ped)? off", r"gave up", r"give up", r"wait(?:ed|ing)?", r"confus\w*", r"afraid",
+    r"worr\w*", r"hate[ds]?", r"annoy\w*", r"too slow", r"slow", r"manual(?:ly)?", r"late",
+    r"lost", r"losing", r"expensive", r"hard to", r"difficult", r"didn't trust", r"don't trust",
+    r"distrust", r"anxious", r"stuck", r"spent (?:\w+ )?(?:hours|days|minutes)", r"wasted?",
+    r"missed", r"problem", r"need(?:ed|s)?", r"want(?:ed|s)? to", r"fear\w*", r"risk",
+    r"cancel\w*", r"return\w*", r"refund\w*", r"tickets?",
+)
+RESEARCH = words_re(
+    r"interview\w*", r"talked (?:to|with)", r"spoke (?:to|with)", r"spoken (?:to|with)",
+    r"surveys?", r"surveyed", r"support tickets?", r"tickets", r"reviews", r"research\w*",
+    r"shadow\w*", r"visited", r"site visits?", r"usability (?:test\w*|sessions?)",
+    r"verbatims?", r"customer calls?", r"sat (?:with|in)", r"watched", r"session recordings?",
+    r"focus groups?", r"field (?:visits?|trips?|study)", r"diary stud\w*", r"ethnograph\w*",
+    r"(?:data|logs|funnel|analysis) (?:showed|shows|revealed|told)", r"we learned", r"I learned that",
+    r"heard from", r"feedback", r"listened", r"call (?:center|centre) (?:logs|recordings)",
+    r"went to", r"rode along", r"followed \d+", r"talking to", r"asked (?:them|customers|sellers|users)",
+)
+WORKING_BACKWARDS = words_re(
+    r"working backwards?", r"work(?:ed)? backwards?", r"from the customer", r"customer need",
+    r"customer problem", r"for the customer", r"customer(?:'s)? (?:experience|pain)",
+)
+
+_FUNCTIONS = (
+    r"engineering", r"engineers?", r"dev(?:elopment)? team", r"tech lead", r"architects?",
+    r"design(?:ers?)?", r"UX", r"legal", r"finance", r"sales", r"marketing", r"ops",
+    r"operations", r"data science", r"data scientists?", r"analysts?", r"security", r"compliance",
+    r"risk team", r"support", r"customer service", r"CS team", r"PR", r"comms", r"leadership",
+    r"VP", r"director", r"GM", r"CEO", r"CFO", r"CTO", r"SVP", r"category (?:managers?|team)",
+    r"merchant(?:s)? (?:team|ops)", r"logistics", r"warehouse", r"fulfil+ment", r"partners?",
+    r"partner teams?", r"vendors?", r"procurement", r"SRE", r"QA", r"infra(?:structure)?",
+    r"platform team", r"payments? team", r"regional teams?", r"country managers?", r"brand team",
+    r"store managers?", r"(?:my |the )?manager", r"(?:my |the )?skip[- ]level", r"stakeholders?",
+    r"[A-Z][A-Za-z]+ team", r"hiring manager", r"program managers?", r"TPMs?", r"PMs?",
+    r"product managers?", r"account managers?", r"BD", r"business development", r"HR",
+    r"growth team", r"ads team", r"search team", r"recommendations? team", r"ML team",
+)
+FUNCTION = words_re(*_FUNCTIONS)
+MECHANISM = words_re(
+    r"(?:one|two|six|6|1|2)[- ]pager", r"PRD", r"PR/?FAQ", r"narrative", r"memo", r"doc(?:ument)?",
+    r"proposal", r"(?:design|launch|business|weekly|monthly|operational|readiness|architecture|"
+    r"pricing|exec(?:utive)?) review", r"WBR", r"MBR", r"QBR", r"go/no-go", r"workshop", r"offsite",
+    r"war room", r"stand-?up", r"sync", r"1:1s?", r"one-on-ones?", r"agreed", r"agreement",
+    r"aligned", r"alignment", r"trade-?offs?", r"compromise", r"escalat\w*", r"disagree and commit",
+    r"convinc\w*", r"persuad\w*", r"negotiat\w*", r"buy-?in", r"signed off", r"sign-?off",
+    r"pilot", r"shared (?:the )?data", r"showed (?:them|the)", r"RACI", r"SLAs?", r"OKRs?",
+    r"decision log", r"mechanism", r"contract", r"joint (?:goal|metric|plan)", r"shared (?:goal|metric)",
+    r"brought (?:them|both|everyone) together", r"walked (?:them|him|her) through", r"demo(?:ed)?",
+    r"won (?:them|him|her) over", r"got (?:them|him|her|legal|finance|engineering) to",
+    r"influence\w*", r"without authority", r"earned? (?:their|trust)", r"committed",
+    r"agree\w*", r"meetings?", r"(?:made|struck|cut) a deal", r"deal", r"show(?:ed)? (?:them|him|her)",
+    r"present(?:ed)? (?:to|the)", r"reviewed (?:it )?with", r"co-?own\w*", r"joint\w*",
+    r"wrote (?:a|the) (?:doc|proposal|plan|memo|narrative)", r"set up (?:a|weekly|daily)",
+)
+CONFLICT = words_re(
+    r"disagree\w*", r"push(?:ed)? back", r"conflict\w*", r"objected", r"objection",
+    r"resist\w*", r"refused", r"tension", r"clash\w*", r"argued", r"pushback", r"blocked",
+    r"didn't want", r"did not want", r"opposed", r"skeptic\w*", r"sceptic\w*",
+)
+
+
+@dataclass(frozen=True)
+class Customers:
+    segments: list[Span]
+    pains: list[Span]
+    research: list[Span]
+    backwards: list[Span]
+
+
+@dataclass(frozen=True)
+class Stakeholders:
+    functions: set[str]
+    aligned: list[Span]
+    conflicts: list[Span]
+
+
+def customers(text: str) -> Customers:
+    segments, pains, research, backwards = [], [], [], []
+    for sentence in sentences(text):
+        s = sentence.text
+        has_segment = SEGMENT.search(s) is not None
+        if has_segment:
+            segments.append(sentence)
+            if PAIN.search(s):
+                pains.append(sentence)
+        if RESEARCH.search(s):
+            research.append(sentence)
+        if WORKING_BACKWARDS.search(s):
+            backwards.append(sentence)
+    return Customers(segments, pains, research, backwards)
+
+
+def stakeholders(text: str) -> Stakeholders:
+    """Named functions, and sentences where one (named here or just before) is aligned by a mechanism.
+
+    A sentence listing four or more functions is an enumeration and names only one.
+    """
+    functions: set[str] = set()
+    aligned, conflicts = [], []
+    previous_named = False
+    for sentence in sentences(text):
+        s = sentence.text
+        named = {m.group().lower().removeprefix("my ").removeprefix("the ") for m in FUNCTION.finditer(s)}
+        functions |= named if len(named) < 4 else set(sorted(named)[:1])
+        if (named or previous_named) and MECHANISM.search(s):
+            aligned.append(sentence)
+        if CONFLICT.search(s):
+            conflicts.append(sentence)
+        previous_named = bool(named)
+    return Stakeholders(functions, aligned, conflicts)

@@ -1,0 +1,228 @@
+"""Does the answer address the question asked? An answer to another question scores 1.
+
+Each word of the question weighs by how rare it is across the question banks (inverse
+document frequency), so "Cainiao" or "delivery", common to many questions, count for less
+than "greener" or "slower", which say what this question is about.
+"""
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from simulator.grading.detectors.text import WORD
+
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "so",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "over",
+        "under",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "than",
+        "too",
+        "very",
+        "can",
+        "will",
+        "just",
+        "should",
+        "now",
+        "would",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "tell",
+        "time",
+        "describe",
+        "walk",
+        "through",
+        "example",
+        "give",
+        "talk",
+        "about",
+        "share",
+        "story",
+        "answer",
+        "question",
+        "interview",
+        "candidate",
+        "like",
+        "want",
+        "make",
+        "made",
+        "get",
+        "got",
+        "one",
+        "two",
+        "three",
+        "also",
+        "well",
+        "really",
+        "way",
+        "thing",
+        "things",
+        "something",
+        "someone",
+        "lot",
+        "lots",
+        "use",
+        "used",
+        "using",
+        "let",
+        "lets",
+        "let's",
+        "please",
+        "here",
+        "there",
+        "around",
+        "still",
+        "even",
+        "much",
+        "many",
+        "least",
+    ]
+)
+_BEHAVIOURAL = re.compile(
+    r"\b(?:tell me about|describe a (?:time|situation)|a time (?:when|you)|"
+    r"give me an example|share an example|have you ever|"
+    r"(?:what was|what's|tell me) your (?:most|biggest|proudest|hardest))\b",
+    re.IGNORECASE,
+)
+_PAST_STORY = re.compile(
+    r"\b(?:I|we|the team|they)\s+(?:\w+ly\s+)?(?:\w+ed|was|were|had|did|made|"
+    r"took|wrote|ran|led|built|chose|went|got|saw|found|told|met|spoke|sat|"
+    r"set|cut|put|left|gave|owned|drove|brought|sent|kept|held|won|lost|"
+    r"began|became|arrange|propose|show|build|decide|talk|ask)\b",
+    re.IGNORECASE,
+)
+ON_TOPIC_AT = 0.16
+
+
+@dataclass(frozen=True)
+class Relevance:
+    overlap: float
+    story_expected: bool
+    story_told: bool
+
+    def on_topic(self, round_format_met: bool) -> bool:
+        """On topic when the answer shares the question's distinctive words, tells the story asked
+        for, or gives the round's format (a press release, a sizing...) with some overlap."""
+        return (
+            self.overlap >= ON_TOPIC_AT
+            or (self.story_expected and self.story_told)
+            or (round_format_met and self.overlap >= ON_TOPIC_AT / 4)
+        )
+
+
+def stems(text: str) -> set[str]:
+    return {w.lower()[:6] for w in WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+
+
+@lru_cache(maxsize=1)
+def _document_frequency() -> tuple[dict[str, int], int]:
+    from simulator.content import load_library
+
+    questions = [q.text for q in load_library().questions.values()]
+    return _df(questions), max(len(questions), 1)
+
+
+def _df(texts: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for text in texts:
+        for stem in stems(text):
+            counts[stem] = counts.get(stem, 0) + 1
+    return counts
+
+
+def weighted_overlap(question: str, answer: str, df: dict[str, int], n: int) -> float:
+    wanted = stems(question)
+    if not wanted:
+        return 1.0
+    got = stems(answer)
+    weight = {w: math.log((n + 1) / (df.get(w, 0) + 1)) + 0.1 for w in wanted}
+    return sum(weight[w] for w in wanted & got) / sum(weight.values())
+
+
+def relevance(question: str, answer: str) -> Relevance:
+    """Weighted overlap of the question's words with the answer, and story-versus-case fit."""
+    df, n = _document_frequency()
+    overlap = weighted_overlap(question, answer, df, n)
+    story_expected = _BEHAVIOURAL.search(question) is not None
+    story_told = len(_PAST_STORY.findall(answer)) >= 3
+    return Relevance(overlap, story_expected, story_told)

@@ -1,0 +1,34 @@
+"""Specifics a listener could check: numbers, names, quoted words. Fluent vagueness has none."""
+
+import re
+from dataclasses import dataclass
+
+from simulator.grading.detectors.metrics import numbers_in
+from simulator.grading.detectors.text import sentences
+
+_NAME = re.compile(r"^[\"“(]?([A-Z][a-z]+[A-Za-z0-9]*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)")
+_QUOTE = re.compile(r"[\"“][^\"”]{8,}[\"”]")
+_CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+@dataclass(frozen=True)
+class Specificity:
+    numbers: int
+    names: int
+    quotes: int
+
+    @property
+    def vague(self) -> bool:
+        """No number, no quoted words, and at most two names: nothing a committee could check."""
+        return self.numbers == 0 and self.quotes == 0 and self.names <= 2
+
+
+def specificity(text: str) -> Specificity:
+    names: set[str] = set()
+    for sentence in sentences(text):
+        for word in sentence.text.split()[1:]:
+            match = _NAME.match(word)
+            if match:
+                names.add(match.group(1))
+    names |= set(_CJK.findall(text))
+    return Specificity(len(numbers_in(text)), len(names), len(_QUOTE.findall(text)))

@@ -1,0 +1,28 @@
+"""Pick a grader by name: `offline` (the default, no key) or `llm`."""
+
+from simulator.grading.base import Grader
+
+GRADERS = ("offline", "llm")
+
+
+class GraderUnavailable(RuntimeError):
+    """The grader asked for cannot run here (for example: no LLM endpoint configured)."""
+
+
+def make_grader(name: str, samples: int = 1, **llm_overrides: str | None) -> Grader:
+    from simulator.grading.offline import OfflineGrader
+
+    if name == "offline":
+        return OfflineGrader()
+    if name != "llm":
+        raise GraderUnavailable(f"unknown grader {name!r}; expected one of: {', '.join(GRADERS)}")
+    from simulator.grading.llm_grader import make_llm_grader
+    from simulator.llm.config import resolve_settings
+
+    settings = resolve_settings(flags=llm_overrides)
+    if not settings.is_configured:
+        raise GraderUnavailable(
+            "the LLM grader needs an endpoint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a "
+            "local server) or run `mockloop doctor`; without one, use --grader offline"
+        )
+    return make_llm_grader(settings, samples=samples, fallback=OfflineGrader())

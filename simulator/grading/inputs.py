@@ -1,0 +1,102 @@
+"""What `mockloop grade` reads: answer sheets and transcripts, and which rubric grades them."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.content import ContentError, load_library
+from simulator.content.library import Library, Source, UnknownId, resolve_rubric
+from simulator.content.loader import validate
+from simulator.content.yamlio import read_yaml
+from simulator.domain import AnswerSheet, Rubric
+from simulator.grading.base import GradeRequest
+from simulator.grading.requests import from_sheet, from_transcript
+
+DEFAULT_RUBRIC = "base"
+
+
+class InputError(Exception):
+    """One line naming the file and what is wrong with it."""
+
+
+@dataclass
+class LoadedInput:
+    requests: list[GradeRequest]
+    rubric: str | None
+
+
+def load_input(path: Path) -> LoadedInput:
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.suffix in {".json", ".jsonl"}:
+        return _transcript(path)
+    try:
+        sheet = validate(AnswerSheet, read_yaml(path), path)
+    except ContentError as exc:
+        raise InputError("; ".join(str(p) for p in exc.problems)) from None
+    return LoadedInput(from_sheet(sheet), sheet.rubric)
+
+
+def _transcript(path: Path) -> LoadedInput:
+    from simulator.store import TranscriptError, read_transcript, replay_file
+
+    if path.suffix == ".jsonl":
+        transcript, problems = replay_file(path)
+        if transcript is None:
+            raise InputError(f"{path}: not a readable journal ({'; '.join(problems) or 'no events'})")
+    else:
+        try:
+            transcript = read_transcript(path)
+        except TranscriptError as exc:
+            raise InputError(str(exc)) from None
+    requests = from_transcript(transcript)
+    if not requests:
+        raise InputError(f"{path}: no answered rounds to grade")
+    return LoadedInput(requests, transcript.rubric)
+
+
+class RubricChooser:
+    """`--rubric ID|PATH` when given, else the input's own rubric, else `base`."""
+
+    def __init__(self, wanted: str | None) -> None:
+        self._library: Library | None = None
+        self._forced: Rubric | None = None
+        if wanted is None:
+            return
+        path = Path(wanted)
+        if path.suffix in {".yaml", ".yml"} or path.exists():
+            self._forced = self._from_file(path)
+        else:
+            self._forced = self._by_id(wanted)
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = load_library()
+        return self._library
+
+    def rubric_for(self, declared: str | None) -> Rubric:
+        if self._forced is not None:
+            return self._forced
+        return self._by_id(declared or DEFAULT_RUBRIC)
+
+    def _by_id(self, rubric_id: str) -> Rubric:
+        try:
+            return self.library.rubric(rubric_id)
+        except UnknownId as exc:
+            raise InputError(str(exc)) from None
+
+    def _from_file(self, path: Path) -> Rubric:
+        try:
+            data = read_yaml(path)
+            rubric = validate(Rubric, data, path)
+        except ContentError as exc:
+            raise InputError("; ".join(str(p) for p in exc.problems)) from None
+        parents = {
+            rid: (r, Source(self.library.source("rubric", rid) or path, {}))
+            for rid, r in self.library.rubrics.items() if rid != rubric.id
+        }
+        problems: list = []
+        resolved = resolve_rubric(rubric, Source(path, data), parents, problems)
+        if resolved is None:
+            raise InputError("; ".join(str(p) for p in problems))
+        return resolved

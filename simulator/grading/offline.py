@@ -1,0 +1,154 @@
+"""The offline evidence grader: deterministic, instant, no key. It finds evidence, not buzzwords."""
+
+import re
+
+from simulator.domain import OverallScore, RoundGrade, Rubric, SignalGrade
+from simulator.domain.rubric import Signal
+from simulator.grading.base import GradeRequest
+from simulator.grading.detectors import find_injection, redact, relevance
+from simulator.grading.detectors.specificity import specificity
+from simulator.grading.detectors.text import Span, sentences
+from simulator.grading.features import Evidence, extract, substantive
+from simulator.grading.scoring import level, overall_score, thresholds_for, weights_for
+
+MAX_QUOTES = 3
+VAGUE_CAP = 2
+ROUND_FORMATS: dict[str, tuple[tuple[str, float], ...]] = {
+    "prfaq": (("prfaq_sections", 3),),
+    "marketing-case": (("sizing_step", 1), ("positioning_parts", 3), ("channel", 2)),
+    "product-sense": (("framing", 1),),
+}
+_HUMAN = {
+    "decision": "first-person decisions", "i_action": "first-person actions",
+    "accountability": "owning a miss or a lesson", "we_dominant": "story told mostly as 'we'/passive",
+    "no_first_person": "no first-person action", "metric_complete": "results with baseline and time frame",
+    "metric_partial": "numbers missing a baseline or time frame", "metric_sourced": "a named measurement source",
+    "bare_number": "bare numbers", "segment": "a named customer segment", "pain": "the segment's pain",
+    "research": "how the customer insight was learned", "backwards": "working backwards from the customer",
+    "function": "named functions", "alignment": "a mechanism of alignment",
+    "conflict_resolved": "a disagreement resolved", "tradeoff": "explicit trade-offs",
+    "framework": "a prioritisation method", "framing": "problem framing", "simplify": "simplification",
+    "rigor": "analytical rigour", "star_parts": "STAR parts", "prfaq_sections": "PRFAQ sections",
+    "positioning_parts": "positioning-statement parts", "sizing_step": "sizing arithmetic",
+    "sizing_assumption": "stated sizing assumptions", "sizing_check": "a sanity check of the size",
+    "channel": "named channels", "budget": "a budget split", "sequencing": "launch sequencing",
+    "launch_metric": "launch metrics", "cue": "rubric cue phrases backed by substance",
+}
+
+
+class OfflineGrader:
+    """Grades with the evidence detectors and the rubric's cues, thresholds and anchors."""
+
+    name = "offline"
+
+    async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
+        return grade_offline(request, rubric)
+
+
+def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
+    round_spec = rubric.round_for(request.round)
+    if round_spec is None:
+        known = ", ".join(sorted(rubric.rounds))
+        raise ValueError(f"rubric {rubric.id!r} does not grade round {request.round!r}; "
+                         f"expected one of: {known}")
+    injected = find_injection(request.answer)
+    text = redact(request.answer, injected) if injected else request.answer
+    flags: list[str] = []
+    if injected:
+        flags.append("prompt-injection")
+    if not text.strip():
+        flags.append("empty-answer")
+    evidence = extract(text)
+    fit = relevance(request.question, text)
+    if text.strip() and not fit.on_topic(round_format_met(request.round, evidence)):
+        flags.append("off-topic")
+    vague = specificity(text).vague
+    signals: dict[str, SignalGrade] = {}
+    for signal_id in round_spec.signals:
+        signal = rubric.signals[signal_id]
+        grade = _grade_signal(signal_id, signal, evidence, text, request.answer)
+        if "off-topic" in flags or "empty-answer" in flags:
+            grade = _capped(grade, 1, signal, "The answer does not address the question asked.")
+        elif injected:
+            grade = _capped(grade, rubric.decision.integrity_cap, signal,
+                            "Text addressed to the grader was removed and earns nothing.")
+        elif vague:
+            grade = _capped(grade, VAGUE_CAP, signal,
+                            "Nothing checkable: no number, name or quoted words.")
+        signals[signal_id] = grade
+
+    overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision)
+    if injected:
+        overall = min(overall, rubric.decision.integrity_cap)
+    return RoundGrade(
+        round=request.round,
+        grader="offline",
+        signals=signals,
+        overall=OverallScore(score=overall, label=rubric.label(overall)),
+        flags=flags,
+        question=request.question,
+        rubric=rubric.id,
+    )
+
+
+def round_format_met(round_type: str, ev: Evidence) -> bool:
+    """The answer takes the form the round asks for (a press release, a sizing, a framed problem)."""
+    needs = ROUND_FORMATS.get(round_type)
+    if needs is None:
+        return ev.value("i_action") >= 2
+    return any(ev.value(name) >= at_least for name, at_least in needs)
+
+
+def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, original: str) -> SignalGrade:
+    weights = weights_for(signal_id, signal)
+    cue_spans = _cue_spans(signal, ev, text)
+    values = {**ev.values, "cue": min(len(cue_spans), 2)}
+    contributions = {name: w * values.get(name, 0.0) for name, w in weights.items()}
+    points = sum(contributions.values())
+    score = level(points, thresholds_for(signal))
+    if ev.substance == 0:
+        score = 1
+    found = [n for n, c in contributions.items() if c > 0]
+    against = [n for n, c in contributions.items() if c < 0]
+    missing = [n for n, w in weights.items() if w > 0 and values.get(n, 0.0) == 0 and n != "cue"]
+    quotes = _quotes([*[s for n in found for s in ev.spans.get(n, [])], *cue_spans], original)
+    rationale = _rationale(found, against, missing, values, ev.substance == 0)
+    return SignalGrade(score=score, evidence=quotes, rationale=rationale,
+                       next_level=signal.levels.get(score + 1) if score < 4 else None)
+
+
+def _cue_spans(signal: Signal, ev: Evidence, text: str) -> list[Span]:
+    if not signal.evidence.cues:
+        return []
+    pattern = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in signal.evidence.cues), re.IGNORECASE)
+    return [s for s in sentences(text) if pattern.search(s.text) and substantive(s, ev)]
+
+
+def _quotes(spans: list[Span], original: str) -> list[str]:
+    """Up to MAX_QUOTES distinct sentences, in answer order, verbatim from the original answer."""
+    seen: dict[int, Span] = {}
+    for span in spans:
+        seen.setdefault(span.start, span)
+    ordered = sorted(seen.values(), key=lambda s: s.start)[:MAX_QUOTES]
+    return [original[s.start:s.end] for s in ordered if original[s.start:s.end].strip()]
+
+
+def _rationale(found: list[str], against: list[str], missing: list[str],
+               values: dict[str, float], empty: bool) -> str:
+    if empty:
+        return "No checkable substance: no first-person action, number, customer or function."
+    parts = []
+    if found:
+        parts.append("Found " + ", ".join(f"{_HUMAN.get(n, n)} ({values[n]:g})" for n in found) + ".")
+    if against:
+        parts.append("Held back by " + ", ".join(_HUMAN.get(n, n) for n in against) + ".")
+    if missing:
+        parts.append("Missing " + ", ".join(_HUMAN.get(n, n) for n in missing[:3]) + ".")
+    return " ".join(parts)
+
+
+def _capped(grade: SignalGrade, cap: int, signal: Signal, why: str) -> SignalGrade:
+    if grade.score <= cap:
+        return grade.model_copy(update={"rationale": f"{why} {grade.rationale}"})
+    return grade.model_copy(update={"score": cap, "rationale": f"{why} {grade.rationale}",
+                                    "next_level": signal.levels.get(cap + 1)})

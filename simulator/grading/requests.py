@@ -1,0 +1,22 @@
+"""Grade requests from answer sheets and saved transcripts."""
+
+from simulator.domain import AnswerSheet, RoundRecord, Transcript
+from simulator.grading.base import GradeRequest
+
+
+def from_sheet(sheet: AnswerSheet) -> list[GradeRequest]:
+    return [GradeRequest(round=r.round, question=r.question, answer=r.answer) for r in sheet.rounds]
+
+
+def from_round(record: RoundRecord) -> GradeRequest:
+    """All the candidate said in a round, answers to the question and to each follow-up."""
+    questions = [t for t in record.turns if t.kind == "question"]
+    followups = tuple(t.text for t in record.turns if t.kind == "followup")
+    answers = [t.answer.strip() for t in record.turns if t.answer and not t.skipped and t.answer.strip()]
+    question = "\n\n".join(t.text for t in questions) or record.title
+    return GradeRequest(round=record.type, question=question, answer="\n\n".join(answers),
+                        followups=followups)
+
+
+def from_transcript(transcript: Transcript) -> list[GradeRequest]:
+    return [from_round(r) for r in transcript.rounds if r.turns]

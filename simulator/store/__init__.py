@@ -1,0 +1,53 @@
+"""Durable transcripts: the per-event journal, final files, listing and export.
+
+Imports only `simulator.domain` of ours, so the engine, the CLI and the TUI can all use it.
+"""
+
+from simulator.store.events import (
+    AnswerGiven,
+    DebriefReady,
+    Event,
+    FollowupAsked,
+    LoopFinished,
+    LoopStarted,
+    QuestionAsked,
+    RoundEnded,
+    RoundGraded,
+    RoundInfo,
+    RoundStarted,
+)
+from simulator.store.export import to_json, to_markdown
+from simulator.store.final import TranscriptError, final_path, read_transcript, write_final
+from simulator.store.index import SessionSummary, latest_unfinished, list_sessions, load_session
+from simulator.store.journal import Journal, JournalBusy, journal_path, new_transcript_id
+from simulator.store.replay import replay_file, replay_lines
+
+__all__ = [
+    "AnswerGiven",
+    "DebriefReady",
+    "Event",
+    "FollowupAsked",
+    "Journal",
+    "JournalBusy",
+    "LoopFinished",
+    "LoopStarted",
+    "QuestionAsked",
+    "RoundEnded",
+    "RoundGraded",
+    "RoundInfo",
+    "RoundStarted",
+    "SessionSummary",
+    "TranscriptError",
+    "final_path",
+    "journal_path",
+    "latest_unfinished",
+    "list_sessions",
+    "load_session",
+    "new_transcript_id",
+    "read_transcript",
+    "replay_file",
+    "replay_lines",
+    "to_json",
+    "to_markdown",
+    "write_final",
+]

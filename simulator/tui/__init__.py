@@ -1,0 +1,1 @@
+"""The Textual app. Only `mockloop` with no subcommand imports this package."""

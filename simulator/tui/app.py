@@ -1,0 +1,26 @@
+"""Placeholder app until the interview screens land."""
+
+import argparse
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Static
+
+
+class MockloopApp(App[None]):
+    TITLE = "mockloop"
+    BINDINGS: ClassVar = [("q", "quit", "Quit")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("mockloop: the interview screens are coming. Press q to quit.")
+        yield Footer()
+
+
+def make_app() -> MockloopApp:
+    return MockloopApp()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    make_app().run()
+    return 0

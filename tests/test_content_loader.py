@@ -1,0 +1,172 @@
+"""Loading content: good files, every kind of bad file, and the search-path override order."""
+
+from pathlib import Path
+
+import pytest
+
+from simulator.content import ContentError, load_library, load_rubric_file
+from simulator.content.validate import validate_paths
+
+GOOD_RUBRIC = """\
+id: mini
+title: Mini rubric
+signals:
+  ownership:
+    name: Ownership
+    description: Owns the outcome.
+    levels:
+      1: Says we throughout.
+      2: Some I, no decision.
+      3: Names the decision that was theirs.
+      4: Owns the decision and the miss.
+rounds:
+  bar-raiser:
+    signals: {ownership: 1}
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_rubric_file(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_good_rubric_loads(tmp_path: Path) -> None:
+    rubric = load_rubric_file(write(tmp_path / "mini.yaml", GOOD_RUBRIC))
+    assert rubric.id == "mini"
+    assert rubric.signals["ownership"].levels[3].startswith("Names")
+    assert rubric.label(4) == "Strong hire"
+
+
+def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    bad = GOOD_RUBRIC.replace("rounds:\n", "rounds: [\n")
+    path = write(tmp_path / "bad.yaml", bad)
+    [message] = problems_of(path)
+    assert message.startswith(f"{path}:")
+    line = int(message.split(":")[1])
+    assert 14 <= line <= 17
+    assert "YAML syntax error" in message
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    [message] = problems_of(write(tmp_path / "empty.yaml", "# nothing\n"))
+    assert "empty" in message and ":1:1:" in message
+
+
+def test_all_problems_listed_with_lines_and_paths(tmp_path: Path) -> None:
+    text = GOOD_RUBRIC.replace("    name: Ownership\n", "    name: Ownership\n    colour: red\n")
+    text = text.replace("signals: {ownership: 1}", "signals: {ownership: lots}")
+    text = text.replace("      4: Owns the decision and the miss.\n", "")
+    path = write(tmp_path / "bad.yaml", text)
+    messages = problems_of(path)
+    assert len(messages) == 3
+    joined = "\n".join(messages)
+    assert f"{path}:6:5: signals.ownership.colour: unknown key 'colour'; expected one of:" in joined
+    assert "levels must anchor 1, 2, 3 and 4; missing [4]" in joined
+    assert "rounds.bar-raiser.signals.ownership: input should be a valid number" in joined
+    assert "'lots'" in joined
+
+
+def test_wrong_type_top_level(tmp_path: Path) -> None:
+    [message] = problems_of(write(tmp_path / "list.yaml", "- a\n- b\n"))
+    assert "expected a YAML mapping" in message
+
+
+def test_duplicate_key_is_reported(tmp_path: Path) -> None:
+    [message] = problems_of(write(tmp_path / "dup.yaml", GOOD_RUBRIC + "title: Again\n"))
+    assert "duplicate key" in message.lower()
+    assert ":15:1:" in message
+
+
+def test_round_referencing_undefined_signal(tmp_path: Path) -> None:
+    text = GOOD_RUBRIC.replace("signals: {ownership: 1}", "signals: {ownership: 1, grit: 2}")
+    path = write(tmp_path / "rubrics" / "mini.yaml", text)
+    problems, checked = validate_paths([path])
+    assert checked == 1
+    [message] = [str(p) for p in problems]
+    assert message.startswith(f"{path}:14:29:")
+    assert "rounds.bar-raiser.signals.grit: signal 'grit' is not defined" in message
+
+
+def test_extends_merges_and_checks(tmp_path: Path) -> None:
+    write(tmp_path / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    write(
+        tmp_path / "rubrics" / "child.yaml",
+        "id: child\ntitle: Child\nextends: mini\nrounds:\n  prfaq:\n    signals: {ownership: 2}\n",
+    )
+    lib = load_library([tmp_path])
+    assert not lib.problems
+    child = lib.rubric("child")
+    assert set(child.rounds) == {"bar-raiser", "prfaq"}
+    assert "ownership" in child.signals
+
+
+def test_extends_unknown_parent(tmp_path: Path) -> None:
+    write(tmp_path / "rubrics" / "child.yaml", "id: child\ntitle: Child\nextends: nope\n")
+    lib = load_library([tmp_path])
+    [problem] = lib.problems
+    assert problem.line == 3 and "extends an unknown rubric 'nope'" in problem.message
+
+
+def test_duplicate_ids_in_one_directory(tmp_path: Path) -> None:
+    write(tmp_path / "rubrics" / "a.yaml", GOOD_RUBRIC)
+    write(tmp_path / "rubrics" / "b.yaml", GOOD_RUBRIC)
+    lib = load_library([tmp_path])
+    [problem] = lib.problems
+    assert "duplicate rubric id 'mini'" in problem.message
+
+
+def test_earlier_root_overrides_later(tmp_path: Path) -> None:
+    write(
+        tmp_path / "work" / "rubrics" / "mini.yaml",
+        GOOD_RUBRIC.replace("Mini rubric", "Coach copy"),
+    )
+    write(tmp_path / "shipped" / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    lib = load_library([tmp_path / "work", tmp_path / "shipped"])
+    assert not lib.problems
+    assert lib.rubric("mini").title == "Coach copy"
+    assert lib.source("rubric", "mini") == tmp_path / "work" / "rubrics" / "mini.yaml"
+
+
+def test_question_bank_and_loop_cross_checks(tmp_path: Path) -> None:
+    write(tmp_path / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    write(
+        tmp_path / "prompts" / "questions" / "bar-raiser.yaml",
+        """\
+round: bar-raiser
+questions:
+  - id: br-1
+    company: Amazon
+    context: AWS
+    level: L6
+    text: Tell me about a time you owned a miss.
+    signals: [ownership]
+    probes:
+      - {signal: ownership, text: Which call was yours?}
+      - {signal: ownership, text: What would you do differently?}
+""",
+    )
+    write(
+        tmp_path / "prompts" / "loops" / "l.yaml",
+        """\
+id: l
+title: L
+company: Amazon
+role: PM
+rubric: mini
+rounds:
+  - {type: bar-raiser, title: BR, minutes: 30}
+  - {type: prfaq, title: PR, minutes: 30}
+""",
+    )
+    lib = load_library([tmp_path])
+    assert lib.questions["br-1"].round == "bar-raiser"
+    messages = [str(p) for p in lib.problems]
+    assert len(messages) == 2
+    assert all(":8:" in m and "rounds[1].type" in m for m in messages)
