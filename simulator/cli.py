@@ -13,7 +13,9 @@ from simulator import __version__
 # Each module registers its subcommands with `register(subparsers)`; order is the help order.
 COMMAND_MODULES = (
     "simulator.commands.content",
+    "simulator.commands.run",
     "simulator.commands.grade",
+    "simulator.commands.llm",
     "simulator.commands.transcripts",
 )
 
@@ -40,9 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
+    from simulator.engine.environment import Environment
     from simulator.tui.app import run_app
 
-    return run_app(args)
+    return run_app(Environment.create(), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,6 +26,9 @@ class RoundRecord(BaseModel):
     type: str
     title: str
     minutes: int
+    question_ids: list[str] = Field(default_factory=list)
+    """The questions picked for this round when the loop started."""
+    max_followups: int = 2
     turns: list[Turn] = Field(default_factory=list)
     started_at: datetime | None = None
     ended_at: datetime | None = None

@@ -16,13 +16,18 @@ def make_grader(name: str, samples: int = 1, **llm_overrides: str | None) -> Gra
         return OfflineGrader()
     if name != "llm":
         raise GraderUnavailable(f"unknown grader {name!r}; expected one of: {', '.join(GRADERS)}")
-    from simulator.grading.llm_grader import make_llm_grader
+    from simulator.grading.llm_grader import evidence_hints, make_llm_grader
     from simulator.llm.config import resolve_settings
+    from simulator.llm.errors import LLMError
 
-    settings = resolve_settings(flags=llm_overrides)
+    try:
+        settings = resolve_settings(flags=llm_overrides)
+    except LLMError as exc:
+        raise GraderUnavailable(str(exc)) from None
     if not settings.is_configured:
         raise GraderUnavailable(
             "the LLM grader needs an endpoint: set OPENAI_API_KEY (and OPENAI_BASE_URL for a "
             "local server) or run `mockloop doctor`; without one, use --grader offline"
         )
-    return make_llm_grader(settings, samples=samples, fallback=OfflineGrader())
+    offline = OfflineGrader()
+    return make_llm_grader(settings, samples=samples, fallback=offline, hints=evidence_hints(offline))

@@ -20,7 +20,7 @@ from simulator.store.export import to_json, to_markdown
 from simulator.store.final import TranscriptError, final_path, read_transcript, write_final
 from simulator.store.index import SessionSummary, latest_unfinished, list_sessions, load_session
 from simulator.store.journal import Journal, JournalBusy, journal_path, new_transcript_id
-from simulator.store.replay import replay_file, replay_lines
+from simulator.store.replay import TranscriptBuilder, replay_file, replay_lines
 
 __all__ = [
     "AnswerGiven",
@@ -37,6 +37,7 @@ __all__ = [
     "RoundInfo",
     "RoundStarted",
     "SessionSummary",
+    "TranscriptBuilder",
     "TranscriptError",
     "final_path",
     "journal_path",

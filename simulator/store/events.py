@@ -22,6 +22,9 @@ class RoundInfo(BaseModel):
     type: str
     title: str
     minutes: int
+    question_ids: list[str] = Field(default_factory=list)
+    """The questions picked for the round when the loop started (so a resume asks the same)."""
+    max_followups: int = 2
 
 
 class _Event(BaseModel):

@@ -40,7 +40,7 @@ def replay_lines(
     lines: Iterable[bytes | str], source: str
 ) -> tuple[Transcript | None, list[str]]:
     """`lines` are the journal's lines without their newlines; `source` names them in problems."""
-    builder = _Builder(source)
+    builder = TranscriptBuilder(source)
     newer_reported = False
     for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -80,7 +80,9 @@ def _describe(obj: dict[str, object], exc: ValidationError) -> str:
     return f"invalid {obj.get('type')} event: {loc}: {first['msg']}"
 
 
-class _Builder:
+class TranscriptBuilder:
+    """Applies events, in order, to the transcript they describe (replay and live sessions alike)."""
+
     def __init__(self, source: str) -> None:
         self.source = source
         self.transcript: Transcript | None = None

@@ -1,6 +1,5 @@
 """Placeholder app until the interview screens land."""
 
-import argparse
 from typing import ClassVar
 
 from textual.app import App, ComposeResult
@@ -21,6 +20,6 @@ def make_app() -> MockloopApp:
     return MockloopApp()
 
 
-def run_app(args: argparse.Namespace) -> int:
+def run_app(env: object, open_session: object = None) -> int:
     make_app().run()
     return 0

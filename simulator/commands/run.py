@@ -1,0 +1,62 @@
+"""`mockloop run LOOP` and `mockloop resume [ID]`: a loop in the app, or on stdin/stdout with --plain."""
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from simulator.commands.common import add_parser, fail
+
+
+def register(sub: Any) -> None:
+    run = add_parser(sub, "run", "Run a loop or drill (in the app, or line by line with --plain).",
+                     "mockloop run amazon-pm --plain --seed 7")
+    run.add_argument("loop", metavar="LOOP", help="loop or drill id (see `mockloop loops list`)")
+    run.add_argument("--seed", type=int, help="pick the same questions again")
+    run.add_argument("--any-question", action="store_true",
+                     help="do not avoid questions you answered recently")
+    _common(run)
+    run.set_defaults(handler=_run)
+    resume = add_parser(sub, "resume", "Continue an unfinished session at its next unanswered question.",
+                        "mockloop resume --plain")
+    resume.add_argument("id", nargs="?", metavar="ID", help="session id (default: the latest unfinished)")
+    _common(resume)
+    resume.set_defaults(handler=_resume)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
+    parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
+                        help="grader for the rounds (default: offline evidence grader)")
+    parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
+                        help="where sessions are saved (default: ./transcripts or $MOCKLOOP_TRANSCRIPTS)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    return _go(args, lambda env: env.start(args.loop, seed=args.seed, avoid_recent=not args.any_question))
+
+
+def _resume(args: argparse.Namespace) -> int:
+    return _go(args, lambda env: env.resume(args.id))
+
+
+def _go(args: argparse.Namespace, open_session: Any) -> int:
+    from simulator.engine import SessionError
+    from simulator.engine.environment import Environment, EnvironmentUnavailable
+
+    try:
+        env = Environment.create(grader=args.grader, directory=args.transcripts_dir)
+    except EnvironmentUnavailable as exc:
+        return fail(str(exc), 2)
+    if not args.plain:
+        from simulator.tui.app import run_app
+
+        return run_app(env, open_session)
+    from simulator.plain import PlainRunner
+
+    try:
+        session = open_session(env)
+    except SessionError as exc:
+        return fail(str(exc))
+    return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout).run())

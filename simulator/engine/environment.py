@@ -1,0 +1,41 @@
+"""Everything a session needs, built once from the user's settings: library, grader, interviewer, dir."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.content import Library, load_library
+from simulator.engine.session import Session
+from simulator.grading.base import Grader
+from simulator.interviewer import Interviewer, ScriptedInterviewer
+from simulator.locations import transcripts_dir
+
+
+class EnvironmentUnavailable(Exception):
+    """The environment cannot be built (for example: the LLM grader asked for but not configured)."""
+
+
+@dataclass
+class Environment:
+    library: Library
+    grader: Grader
+    interviewer: Interviewer
+    directory: Path
+
+    @classmethod
+    def create(cls, grader: str = "offline", directory: Path | None = None) -> "Environment":
+        from simulator.grading.factory import GraderUnavailable, make_grader
+
+        try:
+            chosen = make_grader(grader)
+        except GraderUnavailable as exc:
+            raise EnvironmentUnavailable(str(exc)) from None
+        return cls(library=load_library(), grader=chosen, interviewer=ScriptedInterviewer(),
+                   directory=transcripts_dir(directory))
+
+    def start(self, loop_id: str, seed: int | None = None, avoid_recent: bool = True) -> Session:
+        return Session.start(loop_id, library=self.library, directory=self.directory, grader=self.grader,
+                             interviewer=self.interviewer, seed=seed, avoid_recent=avoid_recent)
+
+    def resume(self, transcript_id: str | None) -> Session:
+        return Session.resume(transcript_id, library=self.library, directory=self.directory,
+                              grader=self.grader, interviewer=self.interviewer)

@@ -1,0 +1,42 @@
+"""Which questions a loop asks: seeded, and avoiding what this user answered recently."""
+
+import random
+from pathlib import Path
+
+from simulator.content import Library
+from simulator.domain import LoopSpec
+
+RECENT_SESSIONS = 20
+
+
+def recent_question_ids(directory: Path, sessions: int = RECENT_SESSIONS) -> set[str]:
+    """Question ids answered in the user's last few sessions (unreadable ones are skipped)."""
+    from simulator.store import TranscriptError, list_sessions, load_session
+
+    if not directory.is_dir():
+        return set()
+    seen: set[str] = set()
+    for summary in list_sessions(directory)[-sessions:]:
+        try:
+            transcript, _ = load_session(directory, summary.id)
+        except TranscriptError:
+            continue
+        for record in transcript.rounds:
+            seen |= {t.question_id for t in record.turns if t.question_id and t.answer}
+    return seen
+
+
+def pick_questions(loop: LoopSpec, library: Library, rng: random.Random, avoid: set[str]) -> list[list[str]]:
+    """Question ids per round: fresh ones first, recent ones only when the bank runs short."""
+    used: set[str] = set()
+    plan: list[list[str]] = []
+    for spec in loop.rounds:
+        bank = sorted(q.id for q in library.questions_for(spec.type) if q.id not in used)
+        fresh = [q for q in bank if q not in avoid]
+        stale = [q for q in bank if q in avoid]
+        rng.shuffle(fresh)
+        rng.shuffle(stale)
+        chosen = (fresh + stale)[: spec.questions]
+        used |= set(chosen)
+        plan.append(chosen)
+    return plan

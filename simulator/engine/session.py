@@ -1,0 +1,375 @@
+"""A loop being run: asks, takes answers, probes, keeps time, grades rounds, builds the debrief.
+
+Every event is appended to the journal (flushed and fsynced) before the method that caused it
+returns, so a screen that awaits `submit` never moves on before the answer is on disk. The
+session's state is the transcript the journal describes: each event goes to the journal and
+then through the same builder that replays journals, so resume and live runs cannot disagree.
+"""
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from simulator.content import Library
+from simulator.domain import Debrief, LoopSpec, RoundRecord, Rubric, Transcript
+from simulator.engine.clock import RoundClock
+from simulator.engine.picking import pick_questions, recent_question_ids
+from simulator.grading.base import Grader
+from simulator.grading.debrief import GradedRound, build_debrief
+from simulator.grading.requests import from_round
+from simulator.interviewer import FollowupContext, Interviewer
+from simulator.interviewer.base import TokenSink
+from simulator.store import (
+    AnswerGiven,
+    DebriefReady,
+    Event,
+    FollowupAsked,
+    Journal,
+    LoopFinished,
+    LoopStarted,
+    QuestionAsked,
+    RoundEnded,
+    RoundGraded,
+    RoundInfo,
+    RoundStarted,
+    TranscriptBuilder,
+    write_final,
+)
+
+
+class SessionError(Exception):
+    """A session cannot start or go on; the message says why in one line."""
+
+
+class EmptyAnswer(SessionError):
+    """An empty answer was submitted: type an answer or skip the question."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the candidate is being asked now, and where they are in the loop."""
+
+    kind: Literal["question", "followup"]
+    text: str
+    round_index: int
+    round_count: int
+    round_title: str
+    round_type: str
+    question_number: int
+    question_count: int
+    followup_number: int
+    minutes: int
+    question_id: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        library: Library,
+        loop: LoopSpec,
+        rubric: Rubric,
+        journal: Journal,
+        builder: TranscriptBuilder,
+        grader: Grader,
+        interviewer: Interviewer,
+        directory: Path,
+    ) -> None:
+        self.library, self.loop, self.rubric = library, loop, rubric
+        self.journal, self._builder = journal, builder
+        self.grader, self.interviewer = grader, interviewer
+        self.directory = directory
+        self.current: Prompt | None = None
+        self.grading_errors: list[str] = []
+        self._grading: dict[int, asyncio.Task[None]] = {}
+        self._clocks: dict[int, RoundClock] = {}
+        self._round = 0
+
+    # -- starting and resuming -------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls,
+        loop_id: str,
+        *,
+        library: Library,
+        directory: Path,
+        grader: Grader,
+        interviewer: Interviewer,
+        seed: int | None = None,
+        avoid_recent: bool = True,
+        rubric: Rubric | None = None,
+    ) -> "Session":
+        try:
+            loop = library.loop(loop_id)
+            rubric = rubric or library.rubric(loop.rubric)
+        except LookupError as exc:
+            raise SessionError(str(exc).strip("'\"")) from None
+        seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+        avoid = recent_question_ids(directory) if avoid_recent else set()
+        plan = pick_questions(loop, library, random.Random(seed), avoid)
+        for spec, ids in zip(loop.rounds, plan, strict=True):
+            if not ids:
+                raise SessionError(f"no questions for round type {spec.type!r}; see `mockloop questions list`")
+        journal = Journal.create(directory, loop.id)
+        session = cls(
+            library=library,
+            loop=loop,
+            rubric=rubric,
+            journal=journal,
+            builder=TranscriptBuilder(str(journal.path)),
+            grader=grader,
+            interviewer=interviewer,
+            directory=directory,
+        )
+        session._record(
+            LoopStarted(
+                id=journal.id,
+                loop=loop.id,
+                loop_title=loop.title,
+                rubric=rubric.id,
+                seed=seed,
+                started_at=_now(),
+                rounds=[
+                    RoundInfo(
+                        index=i,
+                        type=s.type,
+                        title=s.title,
+                        minutes=s.minutes,
+                        question_ids=ids,
+                        max_followups=s.max_followups,
+                    )
+                    for i, (s, ids) in enumerate(zip(loop.rounds, plan, strict=True))
+                ],
+            )
+        )
+        return session
+
+    @classmethod
+    def resume(
+        cls, transcript_id: str | None, *, library: Library, directory: Path, grader: Grader, interviewer: Interviewer
+    ) -> "Session":
+        """Continue an unfinished session (the latest when no id) at its next unanswered question."""
+        from simulator.store import JournalBusy, TranscriptError, latest_unfinished, load_session
+
+        if transcript_id is None:
+            latest = latest_unfinished(directory)
+            if latest is None:
+                raise SessionError(f"no unfinished session in {directory}")
+            transcript_id = latest.id
+        try:
+            transcript, _problems = load_session(directory, transcript_id)
+        except TranscriptError as exc:
+            raise SessionError(str(exc)) from None
+        if transcript.finished:
+            raise SessionError(f"session {transcript.id} is finished; `mockloop export {transcript.id}` shows it")
+        try:
+            loop = library.loop(transcript.loop)
+            rubric = library.rubric(transcript.rubric)
+        except LookupError as exc:
+            raise SessionError(str(exc).strip("'\"")) from None
+        try:
+            journal = Journal.open(directory, transcript.id)
+        except JournalBusy as exc:
+            raise SessionError(str(exc)) from None
+        builder = TranscriptBuilder(str(journal.path))
+        builder.transcript = transcript
+        session = cls(
+            library=library,
+            loop=loop,
+            rubric=rubric,
+            journal=journal,
+            builder=builder,
+            grader=grader,
+            interviewer=interviewer,
+            directory=directory,
+        )
+        return session
+
+    # -- what the screen calls ---------------------------------------------------------------
+
+    @property
+    def transcript(self) -> Transcript:
+        assert self._builder.transcript is not None
+        return self._builder.transcript
+
+    @property
+    def id(self) -> str:
+        return self.transcript.id
+
+    @property
+    def done(self) -> bool:
+        return self._round >= len(self.transcript.rounds)
+
+    def clock(self) -> RoundClock | None:
+        """The clock of the round being asked, if any."""
+        return None if self.done else self._clock(self._round)
+
+    async def begin(self, on_token: TokenSink | None = None) -> Prompt | None:
+        """The first (or, after a resume, the next unanswered) prompt."""
+        for record in self.transcript.rounds:
+            if record.ended_at is not None and record.grade is None:
+                self._schedule_grading(record.index)
+        self.current = await self._advance(on_token)
+        return self.current
+
+    async def submit(self, text: str, on_token: TokenSink | None = None) -> Prompt | None:
+        """Record the answer to the current prompt (on disk before returning) and move on."""
+        if not text.strip():
+            raise EmptyAnswer("The answer is empty: type an answer, or skip the question.")
+        return await self._answer(text, skipped=False, on_token=on_token)
+
+    async def skip(self, on_token: TokenSink | None = None) -> Prompt | None:
+        return await self._answer("", skipped=True, on_token=on_token)
+
+    def pause(self) -> None:
+        if (clock := self.clock()) is not None:
+            clock.pause()
+
+    def unpause(self) -> None:
+        if (clock := self.clock()) is not None:
+            clock.start()
+
+    async def finish(self) -> Debrief:
+        """Wait for round grades, build the debrief, and write the final transcript atomically."""
+        if not self.done:
+            raise SessionError("the loop is not over yet")
+        if self.transcript.debrief is not None and self.transcript.finished:
+            return self.transcript.debrief
+        await asyncio.gather(*self._grading.values())
+        graded = [
+            GradedRound(r.type, r.title, r.grade, from_round(r).answer)
+            for r in self.transcript.rounds
+            if r.grade is not None
+        ]
+        debrief = build_debrief(graded, self.rubric)
+        self._record(DebriefReady(debrief=debrief))
+        self._record(LoopFinished())
+        write_final(self.transcript, self.directory)
+        self.journal.close()
+        return debrief
+
+    async def close(self, wait_for_grading: bool = True) -> None:
+        """Stop without finishing (quit mid-loop): answers are already on disk; grades of ended
+        rounds are awaited (or, if not, graded again on resume)."""
+        self.pause()
+        if wait_for_grading:
+            await asyncio.gather(*self._grading.values(), return_exceptions=True)
+        for task in self._grading.values():
+            task.cancel()
+        self.journal.close()
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self.journal.append(event)
+        self._builder.apply(event, str(self.journal.path))
+
+    def _clock(self, index: int) -> RoundClock:
+        if index not in self._clocks:
+            record = self.transcript.rounds[index]
+            used = sum(
+                (t.answered_at - t.asked_at).total_seconds() for t in record.turns if t.asked_at and t.answered_at
+            )
+            self._clocks[index] = RoundClock(record.minutes * 60, used=used)
+        return self._clocks[index]
+
+    async def _answer(self, text: str, skipped: bool, on_token: TokenSink | None) -> Prompt | None:
+        if self.current is None:
+            raise SessionError("there is no question to answer")
+        record = self.transcript.rounds[self.current.round_index]
+        self._record(AnswerGiven(round=record.index, turn=len(record.turns) - 1, text=text, skipped=skipped))
+        self.current = await self._advance(on_token)
+        return self.current
+
+    async def _advance(self, on_token: TokenSink | None) -> Prompt | None:
+        rounds = self.transcript.rounds
+        while self._round < len(rounds):
+            record = rounds[self._round]
+            if record.ended_at is not None:
+                self._round += 1
+                continue
+            if record.started_at is None:
+                self._record(RoundStarted(round=record.index))
+            self._clock(record.index).start()
+            prompt = await self._next_in_round(record, on_token)
+            if prompt is not None:
+                return prompt
+            clock = self._clock(record.index)
+            clock.pause()
+            self._record(RoundEnded(round=record.index, seconds_used=round(clock.used, 1), overran=clock.overran))
+            self._schedule_grading(record.index)
+            self._round += 1
+        return None
+
+    async def _next_in_round(self, record: RoundRecord, on_token: TokenSink | None) -> Prompt | None:
+        turns = record.turns
+        last = turns[-1] if turns else None
+        if last is not None and last.answer is None and not last.skipped:
+            return self._prompt(record)
+        mains = [i for i, t in enumerate(turns) if t.kind == "question"]
+        if last is not None and not last.skipped and mains:
+            question = self.library.questions.get(turns[mains[-1]].question_id or "")
+            if question is not None:
+                since = turns[mains[-1] :]
+                asked = tuple(t.text for t in since if t.kind == "followup")
+                context = FollowupContext(
+                    round_type=record.type,
+                    question=question,
+                    answers=tuple(t.answer or "" for t in since if not t.skipped),
+                    asked=asked,
+                    remaining=record.max_followups - len(asked),
+                    rubric=self.rubric,
+                )
+                followup = await self.interviewer.followup(context, on_token)
+                if followup is not None:
+                    self._record(FollowupAsked(round=record.index, text=followup.text, probe_signal=followup.signal))
+                    return self._prompt(record)
+        if len(mains) < len(record.question_ids):
+            question_id = record.question_ids[len(mains)]
+            question = self.library.questions.get(question_id)
+            if question is None:
+                raise SessionError(f"question {question_id!r} is no longer in the question banks")
+            self._record(QuestionAsked(round=record.index, text=question.text, question_id=question.id))
+            return self._prompt(record)
+        return None
+
+    def _prompt(self, record: RoundRecord) -> Prompt:
+        turns = record.turns
+        turn = turns[-1]
+        mains = [i for i, t in enumerate(turns) if t.kind == "question"]
+        followups = len(turns) - 1 - mains[-1] if mains else 0
+        return Prompt(
+            kind=turn.kind,
+            text=turn.text,
+            round_index=record.index,
+            round_count=len(self.transcript.rounds),
+            round_title=record.title,
+            round_type=record.type,
+            question_number=max(len(mains), 1),
+            question_count=max(len(record.question_ids), 1),
+            followup_number=followups,
+            minutes=record.minutes,
+            question_id=turns[mains[-1]].question_id if mains else None,
+        )
+
+    def _schedule_grading(self, index: int) -> None:
+        if index in self._grading:
+            return
+        self._grading[index] = asyncio.get_running_loop().create_task(self._grade_round(index))
+
+    async def _grade_round(self, index: int) -> None:
+        record = self.transcript.rounds[index]
+        try:
+            grade = await self.grader.grade(from_round(record), self.rubric)
+        except Exception as exc:  # a grader failure must not lose the session; it is reported
+            self.grading_errors.append(f"round {record.title}: {exc}")
+            return
+        self._record(RoundGraded(round=index, grade=grade))

@@ -1,0 +1,97 @@
+"""The loop's debrief: the rubric's decision rule over round grades, and the three fixes that matter."""
+
+from dataclasses import dataclass
+
+from simulator.domain import Debrief, Fix, RoundGrade, Rubric, SignalSummary
+
+FIXES = 3
+
+
+@dataclass(frozen=True)
+class GradedRound:
+    round_type: str
+    title: str
+    grade: RoundGrade
+    answer: str = ""
+
+
+def build_debrief(rounds: list[GradedRound], rubric: Rubric) -> Debrief:
+    if not rounds:
+        return Debrief(decision="no-hire", rule="No round was answered.", mean=0.0)
+    weights = [rubric.rounds[r.round_type].weight if r.round_type in rubric.rounds else 1.0 for r in rounds]
+    mean = sum(r.grade.overall.score * w for r, w in zip(rounds, weights, strict=True)) / sum(weights)
+    vetoed = _vetoes(rounds, rubric)
+    rule = rubric.decision
+    if vetoed:
+        decision, why = "no-hire", "Veto: " + "; ".join(vetoed)
+    elif mean >= rule.hire_at_least:
+        decision = "hire"
+        why = (
+            f"Weighted mean of round scores {mean:.2f} reaches the bar of {rule.hire_at_least:g}, and no veto applies."
+        )
+    else:
+        decision = "no-hire"
+        why = f"Weighted mean of round scores {mean:.2f} is below the bar of {rule.hire_at_least:g}."
+    summaries = _summaries(rounds)
+    return Debrief(
+        decision=decision, rule=why, mean=round(mean, 2), signals=summaries, fixes=_fixes(rounds, summaries, rubric)
+    )
+
+
+def _vetoes(rounds: list[GradedRound], rubric: Rubric) -> list[str]:
+    found = []
+    for veto in rubric.decision.vetoes:
+        for r in rounds:
+            if veto.round not in ("*", r.round_type):
+                continue
+            for signal_id, grade in r.grade.signals.items():
+                if veto.signal in ("*", signal_id) and grade.score <= veto.at_most:
+                    reason = veto.reason or f"{signal_id} at {grade.score} in {r.round_type}"
+                    found.append(f"{reason} ({r.title}: {signal_id} scored {grade.score})")
+    return list(dict.fromkeys(found))
+
+
+def _summaries(rounds: list[GradedRound]) -> dict[str, SignalSummary]:
+    by_signal: dict[str, dict[str, int]] = {}
+    for r in rounds:
+        for signal_id, grade in r.grade.signals.items():
+            by_signal.setdefault(signal_id, {})[r.title] = grade.score
+    return {
+        s: SignalSummary(mean=round(sum(v.values()) / len(v), 2), min=min(v.values()), rounds=v)
+        for s, v in by_signal.items()
+    }
+
+
+def _fixes(rounds: list[GradedRound], summaries: dict[str, SignalSummary], rubric: Rubric) -> list[Fix]:
+    """The weakest signals that weigh most across the loop, each with the round that shows it."""
+    importance: dict[str, float] = {}
+    for r in rounds:
+        spec = rubric.rounds.get(r.round_type)
+        for signal_id in r.grade.signals:
+            importance[signal_id] = importance.get(signal_id, 0.0) + (spec.signals.get(signal_id, 1.0) if spec else 1.0)
+    weak = [s for s, summary in summaries.items() if summary.mean < 3]
+    weak.sort(key=lambda s: (summaries[s].mean, -importance.get(s, 0.0), s))
+    fixes = []
+    for signal_id in weak[:FIXES]:
+        worst = min(rounds, key=lambda r: r.grade.signals[signal_id].score if signal_id in r.grade.signals else 9)
+        grade = worst.grade.signals[signal_id]
+        quotes = grade.evidence[:2] or _opening(worst.answer)
+        signal = rubric.signals.get(signal_id)
+        fixes.append(
+            Fix(
+                signal=signal_id,
+                name=signal.name if signal else signal_id,
+                why=f"{worst.title}: scored {grade.score}. {grade.rationale}".strip(),
+                quotes=quotes,
+                next_level=grade.next_level or (signal.levels.get(min(grade.score + 1, 4), "") if signal else ""),
+            )
+        )
+    return fixes
+
+
+def _opening(answer: str) -> list[str]:
+    """When a weak signal has no evidence, show how the answer began: what the committee heard."""
+    from simulator.grading.detectors.text import sentences
+
+    first = sentences(answer)[:1]
+    return [first[0].text] if first else []

@@ -1,0 +1,375 @@
+"""The LLM grader: one structured call per round grades every signal of the round.
+
+Safeguards around the model:
+- every quote it returns is looked up in the answer; the exact substring is kept, a quote that
+  is not there is dropped, counted (`dropped_quotes`) and flagged `dropped-quotes`;
+- text the offline detectors flag as addressed to the grader is removed from the answer the
+  model sees, the round is flagged `prompt-injection` and every signal is capped at the
+  rubric's `decision.integrity_cap`;
+- with `samples=k` the round is graded k times: the median score per signal, `spread` = max-min;
+- the round's overall score follows the rubric's round rule, shared with the offline grader;
+- when the endpoint fails (retries exhausted, bad output, offline) and a fallback grader is
+  given, its grade is returned marked `offline-fallback` with the reason.
+"""
+
+import asyncio
+import logging
+import math
+import re
+import secrets
+import statistics
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from simulator import locations
+from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, SignalGrade
+from simulator.grading.base import Grader, GradeRequest
+from simulator.grading.detectors import find_injection
+from simulator.grading.scoring import overall_score
+from simulator.llm import LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TEMPLATE_PATH = Path("prompts") / "grader" / "grade.md"
+REDACTED = "[removed: text addressed to the grader]"
+
+Hints = Mapping[str, Sequence[str]]
+HintSource = Callable[[GradeRequest, Rubric], Awaitable[Hints]]
+"""Evidence quotes per signal for a request, e.g. from the offline grader (`evidence_hints`)."""
+
+
+class SignalAssessment(BaseModel):
+    """One signal: the reasoning first, then the score, then verbatim quotes from the answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reasoning: str
+    score: Literal[1, 2, 3, 4]
+    evidence: list[str]
+
+
+@cache
+def assessment_model(signal_ids: tuple[str, ...]) -> type[BaseModel]:
+    """The reply schema of a round: one required `SignalAssessment` per signal id."""
+    fields: dict[str, Any] = {
+        f"signal_{i}": (SignalAssessment, Field(alias=signal_id))
+        for i, signal_id in enumerate(signal_ids)
+    }
+    return create_model("RoundAssessment", __config__=ConfigDict(extra="forbid"), **fields)
+
+
+@dataclass(frozen=True)
+class GradeTemplate:
+    """`prompts/grader/grade.md`: a system part (stable prefix) and a user part (answer last)."""
+
+    system: Template
+    user: Template
+    source: Path
+
+    ALLOWED = (
+        frozenset({"rubric_title", "round", "scale", "signals"}),
+        frozenset({"question", "hints", "begin", "end", "answer"}),
+    )
+    REQUIRED = (frozenset({"signals"}), frozenset({"question", "begin", "end", "answer"}))
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "GradeTemplate":
+        """The given file, else the first `prompts/grader/grade.md` on the content search path."""
+        path = path or _find_template()
+        text = re.sub(r"\A\s*<!--.*?-->\s*", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+        parts = re.split(r"^=== (system|user) ===[ \t]*\n", text, flags=re.MULTILINE)
+        sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+        if set(sections) != {"system", "user"} or parts[0].strip():
+            raise ValueError(f"{path}: expected a '=== system ===' part, then '=== user ==='")
+        template = cls(Template(sections["system"]), Template(sections["user"]), path)
+        parts = (template.system, template.user)
+        for part, allowed, required in zip(parts, cls.ALLOWED, cls.REQUIRED, strict=True):
+            used = set(part.get_identifiers())
+            if not part.is_valid() or used - allowed or required - used:
+                raise ValueError(
+                    f"{path}: placeholders must include {sorted(required)} and be among "
+                    f"{sorted(allowed)}; found {sorted(used)}"
+                )
+        if not template.user.template.rstrip().endswith("$end"):
+            raise ValueError(f"{path}: the user part must end with $end (the answer comes last)")
+        return template
+
+    def messages(
+        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]]
+    ) -> Messages:
+        """`answer` is what the model may see of `request.answer` (injected text removed)."""
+        spec = rubric.rounds[request.round]
+        nonce = secrets.token_hex(6)
+        system = self.system.substitute(
+            rubric_title=f"{rubric.title} ({rubric.id})",
+            round=request.round,
+            scale="\n".join(f"{level} = {label}" for level, label in sorted(rubric.scale.items())),
+            signals=_render_signals(rubric, spec),
+        )
+        user = self.user.substitute(
+            question=_render_question(request),
+            hints=_render_hints(hints),
+            begin=f"<<<BEGIN ANSWER {nonce}>>>",
+            end=f"<<<END ANSWER {nonce}>>>",
+            answer=answer,
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": user.rstrip()}]
+
+
+class LLMGrader:
+    name = "llm"
+
+    def __init__(
+        self,
+        session: LLMSession,
+        *,
+        samples: int = 1,
+        fallback: Grader | None = None,
+        hints: HintSource | None = None,
+        template: GradeTemplate | None = None,
+    ) -> None:
+        if samples < 1:
+            raise ValueError("samples must be at least 1")
+        self.session = session
+        self.samples = samples
+        self.fallback = fallback
+        self.hints = hints
+        self.template = template or GradeTemplate.load()
+
+    async def aclose(self) -> None:
+        await self.session.aclose()
+
+    async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
+        """Raises LLMError only when the endpoint fails and there is no fallback grader."""
+        spec = rubric.round_for(request.round)
+        if spec is None:
+            raise ValueError(f"rubric {rubric.id!r} does not grade round type {request.round!r}")
+        tally = Usage()
+        try:
+            return await self._grade(request, rubric, spec, tally)
+        except LLMError as exc:
+            if self.fallback is None:
+                raise
+            log.warning("LLM grading of %s failed, falling back: %s", request.round, exc)
+            grade = await self.fallback.grade(request, rubric)
+            return grade.model_copy(update={
+                "grader": "offline-fallback",
+                "fallback_reason": str(exc),
+                "usage": tally.as_dict() if tally.requests else None,
+            })
+
+    async def _grade(
+        self, request: GradeRequest, rubric: Rubric, spec: RubricRound, tally: Usage
+    ) -> RoundGrade:
+        injected = find_injection(request.answer)
+        shown = _redact(request.answer, injected)
+        hints = await self.hints(request, rubric) if self.hints else {}
+        messages = self.template.messages(
+            rubric=rubric, request=request, answer=shown,
+            hints=_hints_in(hints, spec, Verbatim(shown)),
+        )
+        schema = assessment_model(tuple(spec.signals))
+        model = self.session.settings.model_for("grader")
+        replies = await _all_or_none([
+            complete_structured(self.session, messages, schema, model=model, tally=tally)
+            for _ in range(self.samples)
+        ])
+        verbatim = Verbatim(request.answer)
+        samples: list[dict[str, SignalAssessment]] = []
+        dropped = 0
+        for reply in replies:
+            sample, lost = _checked(reply.value, spec, verbatim)
+            samples.append(sample)
+            dropped += lost
+        signals: dict[str, SignalGrade] = {}
+        spread: dict[str, int] = {}
+        for signal_id in spec.signals:
+            graded = [sample[signal_id] for sample in samples]
+            scores = [assessment.score for assessment in graded]
+            score = _half_up(statistics.median(scores))
+            closest = min(graded, key=lambda assessment: abs(assessment.score - score))
+            if injected:
+                score = min(score, rubric.decision.integrity_cap)
+            signals[signal_id] = SignalGrade(
+                score=score,
+                evidence=closest.evidence,
+                rationale=closest.reasoning,
+                next_level=rubric.signals[signal_id].levels.get(score + 1),
+            )
+            spread[signal_id] = max(scores) - min(scores)
+        flags = (["prompt-injection"] if injected else []) + (["dropped-quotes"] if dropped else [])
+        overall = overall_score({s: g.score for s, g in signals.items()}, spec, rubric.decision)
+        return RoundGrade(
+            round=request.round,
+            grader=self.name,
+            signals=signals,
+            overall=OverallScore(score=overall, label=rubric.label(overall)),
+            flags=flags,
+            question=request.question,
+            rubric=rubric.id,
+            spread=spread if self.samples > 1 else None,
+            dropped_quotes=dropped,
+            usage=tally.as_dict(),
+        )
+
+
+def make_llm_grader(
+    settings: LLMSettings,
+    samples: int = 1,
+    fallback: Grader | None = None,
+    hints: HintSource | None = None,
+) -> LLMGrader:
+    """An LLM grader with its own session; `await grader.aclose()` when done."""
+    return LLMGrader(LLMSession(settings), samples=samples, fallback=fallback, hints=hints)
+
+
+def evidence_hints(grader: Grader) -> HintSource:
+    """Hints from another grader's evidence (the offline grader's, typically)."""
+
+    async def hints(request: GradeRequest, rubric: Rubric) -> Hints:
+        grade = await grader.grade(request, rubric)
+        return {signal_id: signal.evidence for signal_id, signal in grade.signals.items()}
+
+    return hints
+
+
+class Verbatim:
+    """Finds a quote in a text despite differences in whitespace, quote marks, dashes and case,
+    and gives back the text's own characters."""
+
+    _FOLD: ClassVar[dict[str, str]] = {
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
+        "–": "-", "—": "-", "…": "...",
+    }
+    _EDGES = " \"'."
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded, self._origin = self._fold(text)
+
+    def find(self, quote: str) -> str | None:
+        needle = self._fold(quote)[0].strip(self._EDGES)
+        at = self._folded.find(needle) if needle else -1
+        if at < 0:
+            return None
+        return self.text[self._origin[at] : self._origin[at + len(needle) - 1] + 1]
+
+    @classmethod
+    def _fold(cls, text: str) -> tuple[str, list[int]]:
+        """The folded text and, for each of its characters, the index it came from."""
+        chars: list[str] = []
+        origin: list[int] = []
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                if chars and chars[-1] == " ":
+                    continue
+                piece = " "
+            else:
+                piece = cls._FOLD.get(ch, ch).lower()
+            chars.extend(piece)
+            origin.extend([i] * len(piece))
+        return "".join(chars), origin
+
+
+def _checked(
+    reply: BaseModel, spec: RubricRound, verbatim: Verbatim
+) -> tuple[dict[str, SignalAssessment], int]:
+    """Each signal's assessment with only the quotes found in the answer, and how many were not."""
+    fields = type(reply).model_fields
+    by_alias: dict[str, SignalAssessment] = {
+        field.alias or name: getattr(reply, name) for name, field in fields.items()
+    }
+    checked: dict[str, SignalAssessment] = {}
+    dropped = 0
+    for signal_id in spec.signals:
+        assessment = by_alias[signal_id]
+        kept: list[str] = []
+        for quote in assessment.evidence:
+            found = verbatim.find(quote)
+            if found is None:
+                dropped += 1
+            elif found not in kept:
+                kept.append(found)
+        checked[signal_id] = assessment.model_copy(update={"evidence": kept})
+    return checked, dropped
+
+
+def _hints_in(hints: Hints, spec: RubricRound, shown: Verbatim) -> dict[str, list[str]]:
+    """Hints for this round's signals that are still in the answer the model sees."""
+    kept: dict[str, list[str]] = {}
+    for signal_id in spec.signals:
+        quotes = [found for q in hints.get(signal_id, ()) if (found := shown.find(q))]
+        if quotes:
+            kept[signal_id] = quotes
+    return kept
+
+
+def _redact(answer: str, spans: list[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    last = 0
+    for start, end in sorted(spans):
+        parts += [answer[last:start], REDACTED]
+        last = max(last, end)
+    parts.append(answer[last:])
+    return "".join(parts)
+
+
+def _render_signals(rubric: Rubric, spec: RubricRound) -> str:
+    blocks = []
+    for signal_id, weight in spec.signals.items():
+        signal = rubric.signals[signal_id]
+        levels = "\n".join(f"  {level}: {text}" for level, text in sorted(signal.levels.items()))
+        blocks.append(
+            f"### {signal_id}: {signal.name} (weight {weight:g})\n{signal.description}\n{levels}"
+        )
+    return "\n\n".join(blocks)
+
+
+def _render_question(request: GradeRequest) -> str:
+    if not request.followups:
+        return request.question
+    asked = "\n".join(f"- {followup}" for followup in request.followups)
+    return f"{request.question}\n\nFollow-up questions the interviewer asked:\n{asked}"
+
+
+def _render_hints(hints: Mapping[str, list[str]]) -> str:
+    if not hints:
+        return ""
+    lines = [f"- {signal_id}: " + " | ".join(f'"{q}"' for q in quotes)
+             for signal_id, quotes in hints.items()]
+    return (
+        "\nOffline evidence hints (passages of the answer that pattern detectors matched):\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+
+
+def _find_template() -> Path:
+    roots = locations.content_roots()
+    for root in roots:
+        candidate = root / TEMPLATE_PATH
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no {TEMPLATE_PATH} in any of: {', '.join(map(str, roots))}")
+
+
+def _half_up(value: float) -> int:
+    return math.floor(value + 0.5)
+
+
+async def _all_or_none(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run the calls together; the first failure cancels the rest and is raised."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        raise

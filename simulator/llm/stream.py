@@ -1,0 +1,41 @@
+"""Streamed replies as text deltas."""
+
+from collections.abc import AsyncIterator
+
+from simulator.llm.errors import LLMError
+from simulator.llm.session import LLMSession, Messages
+from simulator.llm.usage import Usage
+
+
+async def stream_text(
+    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None
+) -> AsyncIterator[str]:
+    """Yield the reply's text as it arrives.
+
+    Opening the stream is retried like any request; once text has flowed nothing is retried
+    (that would repeat words). A stream cut before the model finished raises LLMError after
+    everything that did arrive has been yielded.
+    """
+    import openai
+
+    stream = await session.open_stream(model, messages)
+    received = 0
+    finished = False
+    reported = None
+    try:
+        async with stream:
+            async for chunk in stream:
+                reported = chunk.usage or reported
+                for choice in chunk.choices:
+                    text = choice.delta.content if choice.delta else None
+                    if text:
+                        received += len(text)
+                        yield text
+                    finished = finished or choice.finish_reason is not None
+    except (openai.OpenAIError, ValueError) as exc:
+        why = exc.__cause__ or exc
+        raise LLMError(f"the stream was cut after {received} characters ({why})") from exc
+    finally:
+        session.record(model, reported, tally)
+    if not finished:
+        raise LLMError(f"the stream ended before the model finished ({received} characters came)")

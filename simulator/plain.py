@@ -1,0 +1,110 @@
+"""Plain mode: a loop on stdin/stdout, for screen readers, scripts and CI.
+
+An answer is the text up to a line that is exactly `.`; a line `/skip` skips the question; end
+of input stops the loop with everything saved (resume it with `mockloop resume`).
+"""
+
+import asyncio
+from collections.abc import Callable
+from typing import TextIO
+
+from simulator.domain import Debrief, Transcript
+from simulator.engine import Prompt, Session
+
+END, SKIP = ".", "/skip"
+
+
+class PlainRunner:
+    def __init__(self, session: Session, read_line: Callable[[], str], out: TextIO) -> None:
+        self.session, self._read_line, self.out = session, read_line, out
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    async def run(self) -> int:
+        s = self.session
+        self.say(f"mockloop: {s.loop.title} ({len(s.loop.rounds)} rounds, {s.loop.minutes} min); session {s.id}")
+        self.say(f"Grader: {s.grader.name}. End each answer with a line that is just '.'; '/skip' skips.")
+        prompt = await s.begin()
+        while prompt is not None:
+            self._show(prompt)
+            answer, ended = await asyncio.to_thread(self._read_answer)
+            if ended:
+                if answer.strip():
+                    await s.submit(answer)  # what was typed before the input ended is kept
+                await s.close()
+                return self._stopped()
+            if answer == SKIP:
+                prompt = await s.skip()
+            elif not answer.strip():
+                self.say("(The answer is empty: type an answer, or /skip.)")
+                continue
+            else:
+                prompt = await s.submit(answer)
+        self.say("\nGrading the rounds...")
+        debrief = await s.finish()
+        self.say(render_results(s.transcript, debrief))
+        for problem in s.grading_errors:
+            self.say(f"warning: {problem}")
+        self.say(f"\nSaved: {s.directory / (s.id + '.json')}")
+        return 0
+
+    def _show(self, prompt: Prompt) -> None:
+        if prompt.kind == "question":
+            self.say(f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
+                     f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} ==")
+        else:
+            self.say(f"\n-- Follow-up {prompt.followup_number} --")
+        clock = self.session.clock()
+        if clock is not None and clock.overran:
+            self.say(f"(Over time by {int(-clock.left // 60)} min {int(-clock.left % 60)} s.)")
+        self.say(prompt.text)
+        self.say("> (end with '.')")
+
+    def _read_answer(self) -> tuple[str, bool]:
+        """(text up to a '.' line, or '/skip'; whether the input ended before the '.')."""
+        lines: list[str] = []
+        while True:
+            line = self._read_line()
+            if line == "":
+                return "\n".join(lines), True
+            line = line.rstrip("\n").rstrip("\r")
+            if line.strip() == END:
+                return "\n".join(lines), False
+            if line.strip() == SKIP and not lines:
+                return SKIP, False
+            lines.append(line)
+
+    def _stopped(self) -> int:
+        s = self.session
+        self.say(f"\nEnd of input: stopped. Everything you submitted is saved in session {s.id}.")
+        self.say(f"Resume with: mockloop resume {s.id}")
+        return 0
+
+
+def render_results(transcript: Transcript, debrief: Debrief) -> str:
+    lines = ["", "== Grades =="]
+    for record in transcript.rounds:
+        if record.grade is None:
+            lines.append(f"{record.title}: not graded")
+            continue
+        g = record.grade
+        over = " (over time)" if record.overran else ""
+        lines.append(f"\n{record.title}: {g.overall.score} {g.overall.label} [{g.grader}]{over}")
+        if g.flags:
+            lines.append(f"  flags: {', '.join(g.flags)}")
+        for signal_id, sg in g.signals.items():
+            quote = f' - "{sg.evidence[0]}"' if sg.evidence else ""
+            lines.append(f"  {signal_id}: {sg.score}{quote}")
+    verdict = "HIRE" if debrief.decision == "hire" else "NO HIRE"
+    lines += ["", f"== Debrief: {verdict} ==", debrief.rule]
+    if debrief.fixes:
+        lines.append("\nThe fixes that matter most:")
+        for i, fix in enumerate(debrief.fixes, 1):
+            lines.append(f"{i}. {fix.name}: {fix.why}")
+            for quote in fix.quotes:
+                lines.append(f'   You said: "{quote}"')
+            if fix.next_level:
+                lines.append(f"   Next level: {fix.next_level}")
+    return "\n".join(lines)
