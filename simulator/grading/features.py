@@ -11,14 +11,39 @@ from simulator.grading.detectors.judgment import frameworks, problem_framing, ri
 from simulator.grading.detectors.text import Span
 
 CAPS: dict[str, float] = {
-    "decision": 3, "i_action": 4, "accountability": 2, "we_dominant": 1, "no_first_person": 1,
-    "metric_complete": 3, "metric_partial": 3, "metric_sourced": 2, "bare_number": 3,
-    "segment": 2, "pain": 2, "research": 2, "backwards": 1,
-    "function": 4, "alignment": 3, "conflict_resolved": 1,
-    "tradeoff": 3, "framework": 1, "framing": 3, "simplify": 3, "rigor": 4,
-    "star_parts": 5, "prfaq_sections": 6, "positioning_parts": 5,
-    "sizing_step": 3, "sizing_assumption": 3, "sizing_check": 1,
-    "channel": 4, "budget": 2, "sequencing": 2, "launch_metric": 2,
+    "decision": 3,
+    "i_action": 4,
+    "accountability": 2,
+    "deflection": 2,
+    "we_dominant": 1,
+    "no_first_person": 1,
+    "metric_complete": 3,
+    "metric_partial": 3,
+    "metric_sourced": 2,
+    "bare_number": 3,
+    "metric_change_only": 3,
+    "segment": 2,
+    "pain": 2,
+    "research": 2,
+    "backwards": 1,
+    "function": 4,
+    "alignment": 3,
+    "conflict_resolved": 1,
+    "tradeoff": 3,
+    "framework": 1,
+    "framing": 3,
+    "simplify": 3,
+    "rigor": 4,
+    "star_parts": 5,
+    "prfaq_sections": 6,
+    "positioning_parts": 5,
+    "sizing_step": 3,
+    "sizing_assumption": 3,
+    "sizing_check": 1,
+    "channel": 4,
+    "budget": 2,
+    "sequencing": 2,
+    "launch_metric": 2,
     "cue": 2,
 }
 FEATURE_NAMES = tuple(CAPS)
@@ -43,9 +68,15 @@ class Evidence:
     @property
     def substance(self) -> float:
         """Anything a committee could check: an action, a number with a metric, a customer, a function."""
-        return (self.value("i_action") + self.value("metric_partial") + self.value("metric_complete")
-                + self.value("segment") + min(self.value("function"), 1) + self.value("sizing_step")
-                + (1 if self.value("prfaq_sections") >= 3 else 0))
+        return (
+            self.value("i_action")
+            + self.value("metric_partial")
+            + self.value("metric_complete")
+            + self.value("segment")
+            + min(self.value("function"), 1)
+            + self.value("sizing_step")
+            + (1 if self.value("prfaq_sections") >= 3 else 0)
+        )
 
 
 def extract(answer: str) -> Evidence:
@@ -55,9 +86,9 @@ def extract(answer: str) -> Evidence:
     ev.add("decision", v.i_decisions)
     ev.add("i_action", v.i_actions)
     ev.add("accountability", v.accountability)
+    ev.add("deflection", v.deflection)
     agentive = len(v.i_actions) + len(v.we_sentences) + len(v.passive)
-    ev.add("we_dominant", v.we_sentences + v.passive,
-           1.0 if agentive >= 3 and v.we_share >= 0.6 else 0.0)
+    ev.add("we_dominant", v.we_sentences + v.passive, 1.0 if agentive >= 3 and v.we_share >= 0.6 else 0.0)
     ev.add("no_first_person", [], 1.0 if not v.i_actions else 0.0)
 
     found = d.claims(answer)
@@ -65,6 +96,7 @@ def extract(answer: str) -> Evidence:
     ev.add("metric_partial", [c.span for c in found if c.partial and not c.complete])
     ev.add("metric_sourced", [c.span for c in found if c.source and (c.partial or c.complete)])
     ev.add("bare_number", [c.span for c in found if not (c.baseline or c.change or c.timeframe)])
+    ev.add("metric_change_only", [c.span for c in found if c.change and not (c.baseline or c.timeframe)])
 
     cust = d.customers(answer)
     ev.add("segment", cust.segments)
@@ -75,8 +107,7 @@ def extract(answer: str) -> Evidence:
     st = d.stakeholders(answer)
     ev.add("function", [], float(len(st.functions)))
     ev.add("alignment", st.aligned)
-    ev.add("conflict_resolved", st.conflicts if st.aligned else [],
-           1.0 if st.conflicts and st.aligned else 0.0)
+    ev.add("conflict_resolved", st.conflicts if st.aligned else [], 1.0 if st.conflicts and st.aligned else 0.0)
 
     ev.add("tradeoff", tradeoffs(answer))
     ev.add("framework", frameworks(answer))

@@ -1,6 +1,7 @@
 """The offline evidence grader: deterministic, instant, no key. It finds evidence, not buzzwords."""
 
 import re
+from dataclasses import dataclass
 
 from simulator.domain import OverallScore, RoundGrade, Rubric, SignalGrade
 from simulator.domain.rubric import Signal
@@ -13,26 +14,47 @@ from simulator.grading.scoring import level, overall_score, thresholds_for, weig
 
 MAX_QUOTES = 3
 VAGUE_CAP = 2
+UNANCHORED_AT = 3
+"""This many numbers with no baseline, time frame or source, and none anchored, is a number dump."""
 ROUND_FORMATS: dict[str, tuple[tuple[str, float], ...]] = {
     "prfaq": (("prfaq_sections", 3),),
     "marketing-case": (("sizing_step", 1), ("positioning_parts", 3), ("channel", 2)),
     "product-sense": (("framing", 1),),
 }
 _HUMAN = {
-    "decision": "first-person decisions", "i_action": "first-person actions",
-    "accountability": "owning a miss or a lesson", "we_dominant": "story told mostly as 'we'/passive",
-    "no_first_person": "no first-person action", "metric_complete": "results with baseline and time frame",
-    "metric_partial": "numbers missing a baseline or time frame", "metric_sourced": "a named measurement source",
-    "bare_number": "bare numbers", "segment": "a named customer segment", "pain": "the segment's pain",
-    "research": "how the customer insight was learned", "backwards": "working backwards from the customer",
-    "function": "named functions", "alignment": "a mechanism of alignment",
-    "conflict_resolved": "a disagreement resolved", "tradeoff": "explicit trade-offs",
-    "framework": "a prioritisation method", "framing": "problem framing", "simplify": "simplification",
-    "rigor": "analytical rigour", "star_parts": "STAR parts", "prfaq_sections": "PRFAQ sections",
-    "positioning_parts": "positioning-statement parts", "sizing_step": "sizing arithmetic",
-    "sizing_assumption": "stated sizing assumptions", "sizing_check": "a sanity check of the size",
-    "channel": "named channels", "budget": "a budget split", "sequencing": "launch sequencing",
-    "launch_metric": "launch metrics", "cue": "rubric cue phrases backed by substance",
+    "decision": "first-person decisions",
+    "i_action": "first-person actions",
+    "accountability": "owning a miss or a lesson",
+    "deflection": "blaming others or circumstances",
+    "we_dominant": "story told mostly as 'we'/passive",
+    "no_first_person": "no first-person action",
+    "metric_complete": "results with baseline and time frame",
+    "metric_partial": "numbers missing a baseline or time frame",
+    "metric_sourced": "a named measurement source",
+    "bare_number": "bare numbers", "metric_change_only": "changes with no baseline or time frame",
+    "segment": "a named customer segment",
+    "pain": "the segment's pain",
+    "research": "how the customer insight was learned",
+    "backwards": "working backwards from the customer",
+    "function": "named functions",
+    "alignment": "a mechanism of alignment",
+    "conflict_resolved": "a disagreement resolved",
+    "tradeoff": "explicit trade-offs",
+    "framework": "a prioritisation method",
+    "framing": "problem framing",
+    "simplify": "simplification",
+    "rigor": "analytical rigour",
+    "star_parts": "STAR parts",
+    "prfaq_sections": "PRFAQ sections",
+    "positioning_parts": "positioning-statement parts",
+    "sizing_step": "sizing arithmetic",
+    "sizing_assumption": "stated sizing assumptions",
+    "sizing_check": "a sanity check of the size",
+    "channel": "named channels",
+    "budget": "a budget split",
+    "sequencing": "launch sequencing",
+    "launch_metric": "launch metrics",
+    "cue": "rubric cue phrases backed by substance",
 }
 
 
@@ -49,8 +71,7 @@ def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
     round_spec = rubric.round_for(request.round)
     if round_spec is None:
         known = ", ".join(sorted(rubric.rounds))
-        raise ValueError(f"rubric {rubric.id!r} does not grade round {request.round!r}; "
-                         f"expected one of: {known}")
+        raise ValueError(f"rubric {rubric.id!r} does not grade round {request.round!r}; expected one of: {known}")
     injected = find_injection(request.answer)
     text = redact(request.answer, injected) if injected else request.answer
     flags: list[str] = []
@@ -62,24 +83,18 @@ def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
     fit = relevance(request.question, text)
     if text.strip() and not fit.on_topic(round_format_met(request.round, evidence)):
         flags.append("off-topic")
-    vague = specificity(text).vague
+    gates = _gates(flags, evidence, text, fit.story_told, rubric)
     signals: dict[str, SignalGrade] = {}
     for signal_id in round_spec.signals:
         signal = rubric.signals[signal_id]
         grade = _grade_signal(signal_id, signal, evidence, text, request.answer)
-        if "off-topic" in flags or "empty-answer" in flags:
-            grade = _capped(grade, 1, signal, "The answer does not address the question asked.")
-        elif injected:
-            grade = _capped(grade, rubric.decision.integrity_cap, signal,
-                            "Text addressed to the grader was removed and earns nothing.")
-        elif vague:
-            grade = _capped(grade, VAGUE_CAP, signal,
-                            "Nothing checkable: no number, name or quoted words.")
+        for gate in gates:
+            if gate.applies_to(signal_id):
+                grade = _capped(grade, gate.cap, signal, gate.reason)
         signals[signal_id] = grade
 
     overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision)
-    if injected:
-        overall = min(overall, rubric.decision.integrity_cap)
+    overall = min([overall, *(g.overall_cap for g in gates)])
     return RoundGrade(
         round=request.round,
         grader="offline",
@@ -89,6 +104,37 @@ def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
         question=request.question,
         rubric=rubric.id,
     )
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A rule that caps scores whatever the features say, with the reason shown in the rationale."""
+
+    reason: str
+    cap: int
+    overall_cap: int
+    only: str | None = None
+
+    def applies_to(self, signal_id: str) -> bool:
+        return self.only is None or self.only == signal_id
+
+
+def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric) -> list[Gate]:
+    if "off-topic" in flags or "empty-answer" in flags:
+        return [Gate("The answer does not address the question asked.", 1, 1)]
+    gates = []
+    if "prompt-injection" in flags:
+        cap = rubric.decision.integrity_cap
+        gates.append(Gate("Text addressed to the grader was removed and earns nothing.", cap, cap))
+    if specificity(text).vague:
+        gates.append(Gate("Nothing checkable: no number, name or quoted words.", VAGUE_CAP, VAGUE_CAP))
+    if story_told and ev.value("we_dominant") and ev.value("decision") == 0 and ev.value("i_action") <= 1:
+        gates.append(Gate("The story is told as 'we': the candidate's own part is invisible.", 1, 2, "ownership"))
+    unanchored = ev.value("bare_number") + ev.value("metric_change_only")
+    if unanchored >= UNANCHORED_AT and ev.value("metric_complete") == 0 and ev.value("metric_partial") == 0:
+        gates.append(Gate("Numbers without a baseline, time frame or source cannot be checked.", 1, 2,
+                          "delivery_metrics"))
+    return gates
 
 
 def round_format_met(round_type: str, ev: Evidence) -> bool:
@@ -113,8 +159,12 @@ def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, origi
     missing = [n for n, w in weights.items() if w > 0 and values.get(n, 0.0) == 0 and n != "cue"]
     quotes = _quotes([*[s for n in found for s in ev.spans.get(n, [])], *cue_spans], original)
     rationale = _rationale(found, against, missing, values, ev.substance == 0)
-    return SignalGrade(score=score, evidence=quotes, rationale=rationale,
-                       next_level=signal.levels.get(score + 1) if score < 4 else None)
+    return SignalGrade(
+        score=score,
+        evidence=quotes,
+        rationale=rationale,
+        next_level=signal.levels.get(score + 1) if score < 4 else None,
+    )
 
 
 def _cue_spans(signal: Signal, ev: Evidence, text: str) -> list[Span]:
@@ -130,11 +180,10 @@ def _quotes(spans: list[Span], original: str) -> list[str]:
     for span in spans:
         seen.setdefault(span.start, span)
     ordered = sorted(seen.values(), key=lambda s: s.start)[:MAX_QUOTES]
-    return [original[s.start:s.end] for s in ordered if original[s.start:s.end].strip()]
+    return [original[s.start : s.end] for s in ordered if original[s.start : s.end].strip()]
 
 
-def _rationale(found: list[str], against: list[str], missing: list[str],
-               values: dict[str, float], empty: bool) -> str:
+def _rationale(found: list[str], against: list[str], missing: list[str], values: dict[str, float], empty: bool) -> str:
     if empty:
         return "No checkable substance: no first-person action, number, customer or function."
     parts = []
@@ -150,5 +199,6 @@ def _rationale(found: list[str], against: list[str], missing: list[str],
 def _capped(grade: SignalGrade, cap: int, signal: Signal, why: str) -> SignalGrade:
     if grade.score <= cap:
         return grade.model_copy(update={"rationale": f"{why} {grade.rationale}"})
-    return grade.model_copy(update={"score": cap, "rationale": f"{why} {grade.rationale}",
-                                    "next_level": signal.levels.get(cap + 1)})
+    return grade.model_copy(
+        update={"score": cap, "rationale": f"{why} {grade.rationale}", "next_level": signal.levels.get(cap + 1)}
+    )

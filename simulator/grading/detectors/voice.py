@@ -30,10 +30,14 @@ _NOT_ACTION = (
     r"think|thought|believe|believed|feel|felt|guess|suppose|know|knew|hope|hoped|mean|meant|am|"
     r"was|were|be|been|'m|like|liked|love|loved|wish|wished|want|wanted|enjoy|enjoyed|remember|"
     r"would say|can|could|may|might|must|should|need|needed|have|had|has|do|did|don't|didn't|"
-    r"never|not|also|really|just|personally|always|usually|often|hear|heard|see|saw|notice|noticed"
+    r"never|not|also|really|just|personally|always|usually|often|hear|heard|see|saw|notice|noticed|"
+    r"a|an|the|to|some|no|nothing|this|that|it|my|our|tried|try|guess|am|was|got|get|kind|sort|"
+    r"probably|maybe|mostly|felt|been|said|say|told|would"
 )
-_ADVERB = r"(?:(?:then|also|personally|first|immediately|quickly|just|finally|eventually|actually|" \
-          r"still|ultimately|directly|myself|alone|again|together|later|soon|next)\s+)?"
+_ADVERB = (
+    r"(?:(?:then|also|personally|first|immediately|quickly|just|finally|eventually|actually|"
+    r"still|ultimately|directly|myself|alone|again|together|later|soon|next)\s+)?"
+)
 I_ACTION = re.compile(
     rf"\b{_I}\s+{_ADVERB}(?:(?:have|had|would|will|'d|'ll|can|could)\s+)?(?!(?:{_NOT_ACTION})\b)"
     rf"(?:[a-z]+(?:ed|ing)?|{_ACTION_VERBS})\b|\bI (?:have|had) (?:\w+ )?(?:\w+ed|led|built|run|"
@@ -51,8 +55,16 @@ I_DECISION = re.compile(
     re.IGNORECASE,
 )
 WE_ACTION = words_re(
-    r"we", r"our team", r"the team", r"my team", r"the org", r"the company", r"everyone",
-    r"they", r"management", r"leadership decided",
+    r"we",
+    r"our team",
+    r"the team",
+    r"my team",
+    r"the org",
+    r"the company",
+    r"everyone",
+    r"they",
+    r"management",
+    r"leadership decided",
 )
 PASSIVE = re.compile(
     r"\b(?:was|were|got|been|being)\s+(?:\w+ly\s+)?(?:decided|launched|built|made|done|shipped|"
@@ -61,13 +73,45 @@ PASSIVE = re.compile(
     re.IGNORECASE,
 )
 ACCOUNTABILITY = words_re(
-    r"my (?:mistake|fault|miss|error|responsibility)", r"I (?:was|am) accountable",
-    r"I took (?:full )?(?:responsibility|ownership)", r"I owned (?:the|it|that|this)",
-    r"I should have", r"I shouldn't have", r"I (?:missed|underestimated|overestimated|misjudged|got it wrong)",
-    r"I learned", r"I learnt", r"lesson (?:I|for me)", r"(?:next time|in hindsight|looking back),? I",
-    r"I(?:'d| would) do (?:it )?differently", r"I (?:now|since) (?:always|make sure|do)",
-    r"on me", r"I apologi[sz]ed", r"I wrote the (?:COE|post-?mortem|correction of error)",
-    r"I changed how", r"I owned the (?:miss|outcome|result|number|metric|goal)",
+    r"my (?:mistake|fault|miss|error|responsibility)",
+    r"I (?:was|am) accountable",
+    r"I took (?:full )?(?:responsibility|ownership)",
+    r"I owned (?:the|it|that|this)",
+    r"I should have",
+    r"I shouldn't have",
+    r"I (?:missed|underestimated|overestimated|misjudged|got it wrong)",
+    r"I learned",
+    r"I learnt",
+    r"lesson (?:I|for me)",
+    r"(?:next time|in hindsight|looking back),? I",
+    r"I(?:'d| would) do (?:it )?differently",
+    r"I (?:now|since) (?:always|make sure|do)",
+    r"on me",
+    r"I apologi[sz]ed",
+    r"I wrote the (?:COE|post-?mortem|correction of error)",
+    r"I changed how",
+    r"I owned the (?:miss|outcome|result|number|metric|goal)",
+)
+
+
+DEFLECTION = words_re(
+    r"(?:nobody|no one|no-one) (?:could|was|made|owned|told|decided|wanted|listened)",
+    r"(?:out of|outside|beyond) (?:my|our) control",
+    r"(?:wasn't|was not|isn't|is not|not) my (?:call|fault|decision|job|area|team)",
+    r"I was (?:told|asked|forced|made) to",
+    r"(?:they|management|leadership|my manager) (?:decided|made me|forced|"
+    r"didn't (?:give|let|listen))",
+    r"because (?:the|our) (?:\w+ )?(?:team|lead|manager|leadership|engineers?) "
+    r"(?:left|didn't|did not|wouldn't|changed|was|were)",
+    r"(?:requirements|priorities|scope) kept changing",
+    r"(?:it|things|the project) (?:got|was|were) (?:delayed|messy|cancelled|canceled)",
+    r"bad luck",
+    r"unlucky",
+    r"not much I could",
+    r"nothing I could",
+    r"blame[ds]?",
+    r"their fault",
+    r"the other team",
 )
 
 
@@ -78,6 +122,7 @@ class Voice:
     we_sentences: list[Span]
     passive: list[Span]
     accountability: list[Span]
+    deflection: list[Span]
 
     @property
     def we_share(self) -> float:
@@ -87,7 +132,7 @@ class Voice:
 
 
 def voice(text: str) -> Voice:
-    i_actions, i_decisions, we, passive, accountable = [], [], [], [], []
+    i_actions, i_decisions, we, passive, accountable, deflected = [], [], [], [], [], []
     for sentence in sentences(text):
         s = sentence.text
         is_i = I_ACTION.search(s) is not None
@@ -101,4 +146,6 @@ def voice(text: str) -> Voice:
             passive.append(sentence)
         if ACCOUNTABILITY.search(s):
             accountable.append(sentence)
-    return Voice(i_actions, i_decisions, we, passive, accountable)
+        if DEFLECTION.search(s):
+            deflected.append(sentence)
+    return Voice(i_actions, i_decisions, we, passive, accountable, deflected)
