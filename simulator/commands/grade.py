@@ -51,6 +51,7 @@ def _grade(args: argparse.Namespace) -> int:
         try:
             loaded = load_input(path)
             rubric = chooser.rubric_for(loaded.rubric)
+            loaded.check_rounds(rubric)
             grades = asyncio.run(_grade_all(grader, loaded.requests, rubric))
         except InputError as exc:
             errors.append({"source": str(path), "error": str(exc)})

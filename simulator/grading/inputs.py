@@ -6,7 +6,7 @@ from pathlib import Path
 from simulator.content import ContentError, load_library
 from simulator.content.library import Library, Source, UnknownId, resolve_rubric
 from simulator.content.loader import validate
-from simulator.content.yamlio import read_yaml
+from simulator.content.yamlio import position, read_yaml
 from simulator.domain import AnswerSheet, Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.requests import from_sheet, from_transcript
@@ -22,6 +22,16 @@ class InputError(Exception):
 class LoadedInput:
     requests: list[GradeRequest]
     rubric: str | None
+    places: list[str]
+    """Where each request's round is named, e.g. `sheet.yaml:12:5: rounds[2].round`."""
+
+    def check_rounds(self, rubric: Rubric) -> None:
+        """Every round must be one the rubric grades; raise naming the place otherwise."""
+        known = ", ".join(sorted(rubric.rounds))
+        for request, place in zip(self.requests, self.places, strict=True):
+            if request.round not in rubric.rounds:
+                raise InputError(f"{place}: rubric {rubric.id!r} does not grade round {request.round!r}; "
+                                 f"expected one of: {known}")
 
 
 def load_input(path: Path) -> LoadedInput:
@@ -30,10 +40,15 @@ def load_input(path: Path) -> LoadedInput:
     if path.suffix in {".json", ".jsonl"}:
         return _transcript(path)
     try:
-        sheet = validate(AnswerSheet, read_yaml(path), path)
+        data = read_yaml(path)
+        sheet = validate(AnswerSheet, data, path)
     except ContentError as exc:
         raise InputError("; ".join(str(p) for p in exc.problems)) from None
-    return LoadedInput(from_sheet(sheet), sheet.rubric)
+    places = []
+    for i in range(len(sheet.rounds)):
+        line, column = position(data, ("rounds", i, "round"))
+        places.append(f"{path}:{line}:{column}: rounds[{i}].round")
+    return LoadedInput(from_sheet(sheet), sheet.rubric, places)
 
 
 def _transcript(path: Path) -> LoadedInput:
@@ -51,7 +66,7 @@ def _transcript(path: Path) -> LoadedInput:
     requests = from_transcript(transcript)
     if not requests:
         raise InputError(f"{path}: no answered rounds to grade")
-    return LoadedInput(requests, transcript.rubric)
+    return LoadedInput(requests, transcript.rubric, [f"{path}: round {r.round}" for r in requests])
 
 
 class RubricChooser:
