@@ -49,8 +49,9 @@ def confusion(labels: Sequence[int], scores: Sequence[int], levels: Sequence[int
     return matrix
 
 
-def quadratic_weighted_kappa(labels: Sequence[int], scores: Sequence[int],
-                             levels: Sequence[int] = (1, 2, 3, 4)) -> float | None:
+def quadratic_weighted_kappa(
+    labels: Sequence[int], scores: Sequence[int], levels: Sequence[int] = (1, 2, 3, 4)
+) -> float | None:
     n = len(labels)
     if n == 0:
         return None

@@ -13,6 +13,7 @@ from simulator.grading.detectors.text import Span
 CAPS: dict[str, float] = {
     "decision": 3,
     "i_action": 4,
+    "i_plan": 3,
     "accountability": 2,
     "deflection": 2,
     "we_dominant": 1,
@@ -70,6 +71,7 @@ class Evidence:
         """Anything a committee could check: an action, a number with a metric, a customer, a function."""
         return (
             self.value("i_action")
+            + self.value("i_plan")
             + self.value("metric_partial")
             + self.value("metric_complete")
             + self.value("segment")
@@ -85,11 +87,12 @@ def extract(answer: str) -> Evidence:
     v = d.voice(answer)
     ev.add("decision", v.i_decisions)
     ev.add("i_action", v.i_actions)
+    ev.add("i_plan", v.i_plans)
     ev.add("accountability", v.accountability)
     ev.add("deflection", v.deflection)
-    agentive = len(v.i_actions) + len(v.we_sentences) + len(v.passive)
+    agentive = len(v.i_actions) + len(v.i_plans) + len(v.we_sentences) + len(v.passive)
     ev.add("we_dominant", v.we_sentences + v.passive, 1.0 if agentive >= 3 and v.we_share >= 0.6 else 0.0)
-    ev.add("no_first_person", [], 1.0 if not v.i_actions else 0.0)
+    ev.add("no_first_person", [], 1.0 if not (v.i_actions or v.i_plans) else 0.0)
 
     found = d.claims(answer)
     ev.add("metric_complete", [c.span for c in found if c.complete])
@@ -135,7 +138,7 @@ def extract(answer: str) -> Evidence:
 
 def substantive(span: Span, ev: Evidence) -> bool:
     """A sentence that carries a checkable fact (so a cue phrase in it may count)."""
-    for name in ("i_action", "metric_partial", "metric_complete", "segment", "alignment", "sizing_step"):
+    for name in ("i_action", "i_plan", "metric_partial", "metric_complete", "segment", "alignment", "sizing_step"):
         if any(s.start == span.start for s in ev.spans.get(name, [])):
             return True
     return False

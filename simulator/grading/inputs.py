@@ -30,8 +30,9 @@ class LoadedInput:
         known = ", ".join(sorted(rubric.rounds))
         for request, place in zip(self.requests, self.places, strict=True):
             if request.round not in rubric.rounds:
-                raise InputError(f"{place}: rubric {rubric.id!r} does not grade round {request.round!r}; "
-                                 f"expected one of: {known}")
+                raise InputError(
+                    f"{place}: rubric {rubric.id!r} does not grade round {request.round!r}; expected one of: {known}"
+                )
 
 
 def load_input(path: Path) -> LoadedInput:
@@ -108,7 +109,8 @@ class RubricChooser:
             raise InputError("; ".join(str(p) for p in exc.problems)) from None
         parents = {
             rid: (r, Source(self.library.source("rubric", rid) or path, {}))
-            for rid, r in self.library.rubrics.items() if rid != rubric.id
+            for rid, r in self.library.rubrics.items()
+            if rid != rubric.id
         }
         problems: list = []
         resolved = resolve_rubric(rubric, Source(path, data), parents, problems)

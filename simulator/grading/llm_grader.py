@@ -59,8 +59,7 @@ class SignalAssessment(BaseModel):
 def assessment_model(signal_ids: tuple[str, ...]) -> type[BaseModel]:
     """The reply schema of a round: one required `SignalAssessment` per signal id."""
     fields: dict[str, Any] = {
-        f"signal_{i}": (SignalAssessment, Field(alias=signal_id))
-        for i, signal_id in enumerate(signal_ids)
+        f"signal_{i}": (SignalAssessment, Field(alias=signal_id)) for i, signal_id in enumerate(signal_ids)
     }
     return create_model("RoundAssessment", __config__=ConfigDict(extra="forbid"), **fields)
 
@@ -159,28 +158,29 @@ class LLMGrader:
                 raise
             log.warning("LLM grading of %s failed, falling back: %s", request.round, exc)
             grade = await self.fallback.grade(request, rubric)
-            return grade.model_copy(update={
-                "grader": "offline-fallback",
-                "fallback_reason": str(exc),
-                "usage": tally.as_dict() if tally.requests else None,
-            })
+            return grade.model_copy(
+                update={
+                    "grader": "offline-fallback",
+                    "fallback_reason": str(exc),
+                    "usage": tally.as_dict() if tally.requests else None,
+                }
+            )
 
-    async def _grade(
-        self, request: GradeRequest, rubric: Rubric, spec: RubricRound, tally: Usage
-    ) -> RoundGrade:
+    async def _grade(self, request: GradeRequest, rubric: Rubric, spec: RubricRound, tally: Usage) -> RoundGrade:
         injected = find_injection(request.answer)
         shown = _redact(request.answer, injected)
         hints = await self.hints(request, rubric) if self.hints else {}
         messages = self.template.messages(
-            rubric=rubric, request=request, answer=shown,
+            rubric=rubric,
+            request=request,
+            answer=shown,
             hints=_hints_in(hints, spec, Verbatim(shown)),
         )
         schema = assessment_model(tuple(spec.signals))
         model = self.session.settings.model_for("grader")
-        replies = await _all_or_none([
-            complete_structured(self.session, messages, schema, model=model, tally=tally)
-            for _ in range(self.samples)
-        ])
+        replies = await _all_or_none(
+            [complete_structured(self.session, messages, schema, model=model, tally=tally) for _ in range(self.samples)]
+        )
         verbatim = Verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
         dropped = 0
@@ -245,8 +245,17 @@ class Verbatim:
     and gives back the text's own characters."""
 
     _FOLD: ClassVar[dict[str, str]] = {
-        "‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
-        "–": "-", "—": "-", "…": "...",
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
     }
     _EDGES = " \"'."
 
@@ -278,9 +287,7 @@ class Verbatim:
         return "".join(chars), origin
 
 
-def _checked(
-    reply: BaseModel, spec: RubricRound, verbatim: Verbatim
-) -> tuple[dict[str, SignalAssessment], int]:
+def _checked(reply: BaseModel, spec: RubricRound, verbatim: Verbatim) -> tuple[dict[str, SignalAssessment], int]:
     """Each signal's assessment with only the quotes found in the answer, and how many were not."""
     fields = type(reply).model_fields
     by_alias: dict[str, SignalAssessment] = {
@@ -326,9 +333,7 @@ def _render_signals(rubric: Rubric, spec: RubricRound) -> str:
     for signal_id, weight in spec.signals.items():
         signal = rubric.signals[signal_id]
         levels = "\n".join(f"  {level}: {text}" for level, text in sorted(signal.levels.items()))
-        blocks.append(
-            f"### {signal_id}: {signal.name} (weight {weight:g})\n{signal.description}\n{levels}"
-        )
+        blocks.append(f"### {signal_id}: {signal.name} (weight {weight:g})\n{signal.description}\n{levels}")
     return "\n\n".join(blocks)
 
 
@@ -342,12 +347,9 @@ def _render_question(request: GradeRequest) -> str:
 def _render_hints(hints: Mapping[str, list[str]]) -> str:
     if not hints:
         return ""
-    lines = [f"- {signal_id}: " + " | ".join(f'"{q}"' for q in quotes)
-             for signal_id, quotes in hints.items()]
+    lines = [f"- {signal_id}: " + " | ".join(f'"{q}"' for q in quotes) for signal_id, quotes in hints.items()]
     return (
-        "\nOffline evidence hints (passages of the answer that pattern detectors matched):\n"
-        + "\n".join(lines)
-        + "\n"
+        "\nOffline evidence hints (passages of the answer that pattern detectors matched):\n" + "\n".join(lines) + "\n"
     )
 
 

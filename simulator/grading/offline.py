@@ -24,6 +24,7 @@ ROUND_FORMATS: dict[str, tuple[tuple[str, float], ...]] = {
 _HUMAN = {
     "decision": "first-person decisions",
     "i_action": "first-person actions",
+    "i_plan": "first-person plans ('I would')",
     "accountability": "owning a miss or a lesson",
     "deflection": "blaming others or circumstances",
     "we_dominant": "story told mostly as 'we'/passive",
@@ -31,7 +32,8 @@ _HUMAN = {
     "metric_complete": "results with baseline and time frame",
     "metric_partial": "numbers missing a baseline or time frame",
     "metric_sourced": "a named measurement source",
-    "bare_number": "bare numbers", "metric_change_only": "changes with no baseline or time frame",
+    "bare_number": "bare numbers",
+    "metric_change_only": "changes with no baseline or time frame",
     "segment": "a named customer segment",
     "pain": "the segment's pain",
     "research": "how the customer insight was learned",
@@ -132,8 +134,9 @@ def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: 
         gates.append(Gate("The story is told as 'we': the candidate's own part is invisible.", 1, 2, "ownership"))
     unanchored = ev.value("bare_number") + ev.value("metric_change_only")
     if unanchored >= UNANCHORED_AT and ev.value("metric_complete") == 0 and ev.value("metric_partial") == 0:
-        gates.append(Gate("Numbers without a baseline, time frame or source cannot be checked.", 1, 2,
-                          "delivery_metrics"))
+        gates.append(
+            Gate("Numbers without a baseline, time frame or source cannot be checked.", 1, 2, "delivery_metrics")
+        )
     return gates
 
 
@@ -141,7 +144,7 @@ def round_format_met(round_type: str, ev: Evidence) -> bool:
     """The answer takes the form the round asks for (a press release, a sizing, a framed problem)."""
     needs = ROUND_FORMATS.get(round_type)
     if needs is None:
-        return ev.value("i_action") >= 2
+        return ev.value("i_action") + ev.value("i_plan") >= 2
     return any(ev.value(name) >= at_least for name, at_least in needs)
 
 

@@ -11,7 +11,8 @@ DEFAULT_THRESHOLDS = [0.75, 2.0, 3.5]
 DEFAULT_FEATURES: dict[str, dict[str, float]] = {
     "ownership": {
         "decision": 1.0,
-        "i_action": 0.5,
+        "i_action": 0.75,
+        "i_plan": 0.25,
         "accountability": 1.0,
         "tradeoff": 0.25,
         "we_dominant": -1.5,

@@ -21,7 +21,8 @@ _PATTERNS = [
     r"grading (?:model|system|assistant)|assistant)\b[^.\n]{0,60}\b(?:grad|scor|evaluat|rat|should|must)",
     r"\b(?:the\s+)?(?:grader|evaluator|grading model|assessor)\s+(?:should|must|will|needs to)\b",
     r"\bsystem\s*(?:prompt|message|override)\b",
-    r"^\s*(?:system|assistant|user)\s*:",
+    r"^\s*\[?(?:system|assistant)(?: note| message| prompt)?\]?\s*:?[^\n]{0,80}\b(?:scor|grad|rat|rubric|"
+    r"evaluat|level|instruction|ignore|override|assign|output)",
     r"<\|?(?:im_start|im_end|system|endoftext)\|?>",
     r"\[/?(?:INST|SYS)\]",
     r"#{2,}\s*(?:instruction|system|new task)",

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from simulator.grading.detectors.text import Span, sentences, words_re
 
-_NUM = r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|" \
-       r"B\b|bn\b|mn\b|million\b|billion\b|thousand\b|万|亿|percent\b|percentage points?\b)?"
+_NUM = (
+    r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|"
+    r"B\b|bn\b|mn\b|million\b|billion\b|thousand\b|万|亿|percent\b|percentage points?\b)?"
+)
 NUMBER = re.compile(_NUM)
 _WORD_NUMBERS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -21,15 +23,52 @@ _FROM_TO = re.compile(
     re.IGNORECASE,
 )
 _BASELINE = words_re(
-    r"baseline", r"was (?:at |around |about )?\d", r"used to (?:be|take)", r"before (?:the |our |my )?"
-    r"(?:launch|change|fix|pilot|test|that)", r"previously", r"compared (?:with|to)", r"versus",
-    r"vs\.?", r"against (?:a|the) control", r"up from", r"down from", r"had been", r"starting point",
+    r"baseline",
+    r"was (?:at |around |about )?\d",
+    r"used to (?:be|take)",
+    r"before (?:the |our |my )?"
+    r"(?:launch|change|fix|pilot|test|that)",
+    r"previously",
+    r"compared (?:with|to)",
+    r"versus",
+    r"vs\.?",
+    r"against (?:a|the) control",
+    r"up from",
+    r"down from",
+    r"had been",
+    r"starting point",
 )
 _CHANGE = words_re(
-    r"increas\w*", r"decreas\w*", r"reduc\w*", r"cut", r"grew", r"grow\w*", r"lift\w*", r"rais\w*",
-    r"improv\w*", r"drop\w*", r"fell", r"declin\w*", r"boost\w*", r"doubl\w*", r"tripl\w*", r"halv\w*",
-    r"sav\w*", r"moved?", r"went (?:up|down)", r"jump\w*", r"rose", r"shrank", r"lower\w*", r"higher",
-    r"added", r"gain\w*", r"recover\w*", r"climb\w*", r"dropp\w*", r"uplift",
+    r"increas\w*",
+    r"decreas\w*",
+    r"reduc\w*",
+    r"cut",
+    r"grew",
+    r"grow\w*",
+    r"lift\w*",
+    r"rais\w*",
+    r"improv\w*",
+    r"drop\w*",
+    r"fell",
+    r"declin\w*",
+    r"boost\w*",
+    r"doubl\w*",
+    r"tripl\w*",
+    r"halv\w*",
+    r"sav\w*",
+    r"moved?",
+    r"went (?:up|down)",
+    r"jump\w*",
+    r"rose",
+    r"shrank",
+    r"lower\w*",
+    r"higher",
+    r"added",
+    r"gain\w*",
+    r"recover\w*",
+    r"climb\w*",
+    r"dropp\w*",
+    r"uplift",
 )
 _TIMEFRAME = words_re(
     rf"(?:over|in|within|after|across|during|for)\s+(?:the\s+)?(?:first\s+|next\s+|last\s+|following\s+)?"
@@ -37,34 +76,140 @@ _TIMEFRAME = words_re(
     r"(?:\d+|" + _WORD_NUMBERS + r")[\s-]+(?:days?|weeks?|months?|quarters?|years?|sprints?)\s+"
     r"(?:later|after|in|of)",
     r"by (?:the end of )?(?:Q[1-4]|end of (?:the )?(?:quarter|year|month)|\w+ 20\d\d)",
-    r"in Q[1-4]", r"Q[1-4](?: 20\d\d)?", r"(?:per|a|each|every) (?:day|week|month|quarter|year)",
-    r"daily", r"weekly", r"monthly", r"quarterly", r"annual(?:ly|ized)?", r"year[- ]over[- ]year",
-    r"YoY", r"WoW", r"MoM", r"QoQ", r"this (?:quarter|year)", r"last (?:quarter|year)",
-    r"(?:Double|Singles'?) ?11", r"双11", r"618", r"Prime Day", r"peak season", r"within a quarter",
-    r"by launch", r"post[- ]launch", r"after launch",
+    r"in Q[1-4]",
+    r"Q[1-4](?: 20\d\d)?",
+    r"(?:per|a|each|every) (?:day|week|month|quarter|year)",
+    r"daily",
+    r"weekly",
+    r"monthly",
+    r"quarterly",
+    r"annual(?:ly|ized)?",
+    r"year[- ]over[- ]year",
+    r"YoY",
+    r"WoW",
+    r"MoM",
+    r"QoQ",
+    r"this (?:quarter|year)",
+    r"last (?:quarter|year)",
+    r"(?:Double|Singles'?) ?11",
+    r"双11",
+    r"618",
+    r"Prime Day",
+    r"peak season",
+    r"within a quarter",
+    r"by launch",
+    r"post[- ]launch",
+    r"after launch",
 )
 _SOURCE = words_re(
-    r"dashboard", r"A/B", r"AB test", r"experiment", r"control group", r"holdout", r"hold-out",
-    r"according to", r"measured (?:by|via|in|with|through|on|as)", r"per (?:the|our) \w+",
-    r"(?:funnel|finance|weekly|monthly|sales) (?:report|review|data)", r"cohort",
-    r"(?:survey|NPS) (?:data|results)", r"tracked (?:in|via|by|through)", r"instrument\w*",
-    r"logs?", r"query", r"SQL", r"finance (?:confirmed|team)", r"WBR", r"business review",
-    r"statistically significant", r"p\s?[<=]", r"confidence", r"treatment", r"attribution",
-    r"Tableau", r"Looker", r"QuickBI", r"DataWorks", r"Amplitude", r"Mixpanel", r"CloudWatch",
+    r"dashboard",
+    r"A/B",
+    r"AB test",
+    r"experiment",
+    r"control group",
+    r"holdout",
+    r"hold-out",
+    r"according to",
+    r"measured (?:by|via|in|with|through|on|as)",
+    r"per (?:the|our) \w+",
+    r"(?:funnel|finance|weekly|monthly|sales) (?:report|review|data)",
+    r"cohort",
+    r"(?:survey|NPS) (?:data|results)",
+    r"tracked (?:in|via|by|through)",
+    r"instrument\w*",
+    r"logs?",
+    r"query",
+    r"SQL",
+    r"finance (?:confirmed|team)",
+    r"WBR",
+    r"business review",
+    r"statistically significant",
+    r"p\s?[<=]",
+    r"confidence",
+    r"treatment",
+    r"attribution",
+    r"Tableau",
+    r"Looker",
+    r"QuickBI",
+    r"DataWorks",
+    r"Amplitude",
+    r"Mixpanel",
+    r"CloudWatch",
     r"from (?:the|our|their) (?:\w+ )?(?:report|data|dashboard|system|tool|logs?|console|BI)",
-    r"(?:CS|CRM|BI|ERP|finance|billing|ticketing) (?:system|data|tool)", r"we measured", r"I measured",
+    r"(?:CS|CRM|BI|ERP|finance|billing|ticketing) (?:system|data|tool)",
+    r"we measured",
+    r"I measured",
     r"(?:data|numbers?) (?:from|in|came from)",
 )
 METRIC_WORDS = words_re(
-    r"conversion", r"retention", r"churn", r"GMV", r"revenue", r"DAU", r"MAU", r"WAU", r"NPS", r"CSAT",
-    r"latency", r"p9\d", r"abandon\w*", r"CTR", r"click[- ]?through", r"engagement", r"sales",
-    r"orders?", r"margin", r"cost", r"costs", r"CAC", r"LTV", r"ROI", r"ROAS", r"AOV", r"basket",
-    r"adoption", r"activation", r"sign[- ]?ups?", r"bookings", r"on[- ]time", r"delivery time",
-    r"defect", r"tickets?", r"contacts?", r"complaints?", r"refunds?", r"returns?", r"error rate",
-    r"uptime", r"availability", r"throughput", r"time to \w+", r"lead time", r"cycle time",
-    r"repeat (?:purchase|rate)", r"take rate", r"win rate", r"pipeline", r"ARR", r"MRR",
-    r"penetration", r"share", r"awareness", r"brand lift", r"GMV", r"spend", r"users?", r"sellers?",
-    r"merchants?", r"customers?", r"rate", r"minutes", r"hours", r"days", r"seconds", r"ms",
+    r"conversion",
+    r"retention",
+    r"churn",
+    r"GMV",
+    r"revenue",
+    r"DAU",
+    r"MAU",
+    r"WAU",
+    r"NPS",
+    r"CSAT",
+    r"latency",
+    r"p9\d",
+    r"abandon\w*",
+    r"CTR",
+    r"click[- ]?through",
+    r"engagement",
+    r"sales",
+    r"orders?",
+    r"margin",
+    r"cost",
+    r"costs",
+    r"CAC",
+    r"LTV",
+    r"ROI",
+    r"ROAS",
+    r"AOV",
+    r"basket",
+    r"adoption",
+    r"activation",
+    r"sign[- ]?ups?",
+    r"bookings",
+    r"on[- ]time",
+    r"delivery time",
+    r"defect",
+    r"tickets?",
+    r"contacts?",
+    r"complaints?",
+    r"refunds?",
+    r"returns?",
+    r"error rate",
+    r"uptime",
+    r"availability",
+    r"throughput",
+    r"time to \w+",
+    r"lead time",
+    r"cycle time",
+    r"repeat (?:purchase|rate)",
+    r"take rate",
+    r"win rate",
+    r"pipeline",
+    r"ARR",
+    r"MRR",
+    r"penetration",
+    r"share",
+    r"awareness",
+    r"brand lift",
+    r"GMV",
+    r"spend",
+    r"users?",
+    r"sellers?",
+    r"merchants?",
+    r"customers?",
+    r"rate",
+    r"minutes",
+    r"hours",
+    r"days",
+    r"seconds",
+    r"ms",
 )
 
 
@@ -97,34 +242,56 @@ def numbers_in(text: str) -> list[str]:
         digits = re.sub(r"\D", "", token)
         if not digits:
             continue
-        if _YEAR.match(token) or re.match(r"^L\d$", text[max(0, match.start() - 1): match.end()]):
+        if _YEAR.match(token) or re.match(r"^L\d$", text[max(0, match.start() - 1) : match.end()]):
             continue
         found.append(token)
     return found
 
 
 def _is_level_or_list(text: str, token: str) -> bool:
-    return bool(re.search(rf"\bL{re.escape(token)}\b|\b(?:step|phase|version|v)\s?{re.escape(token)}\b",
-                          text, re.IGNORECASE))
+    return bool(
+        re.search(rf"\bL{re.escape(token)}\b|\b(?:step|phase|version|v)\s?{re.escape(token)}\b", text, re.IGNORECASE)
+    )
+
+
+_COMPARED = re.compile(r";|\bvs\.?\b|\bversus\b|\bcompared\b|\bagainst\b|\bthan\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_UNIT = re.compile(r"%|pp|ms|[a-z]+$", re.IGNORECASE)
+
+
+def _unit(token: str) -> str:
+    found = _UNIT.search(token)
+    return found.group().lower() if found else ""
+
+
+def _compares_two(text: str, nums: list[str]) -> bool:
+    """Two quantities of one unit set against each other ("84% ... ; ... 91%"): a baseline and a result."""
+    units = [_unit(n) for n in nums]
+    return _COMPARED.search(text) is not None and any(units.count(u) >= 2 for u in set(units))
 
 
 def claims(text: str) -> list[Claim]:
-    """Every sentence carrying a quantity, parsed into the parts of a checkable claim."""
+    """Every sentence carrying a quantity, parsed into the parts of a checkable claim.
+
+    A claim inherits a time frame or a source from the sentence just before it ("I ran a two-week
+    A/B. Face-only completed 84%; with a PIN, 91%.").
+    """
     out = []
+    previous = ""
     for sentence in sentences(text):
+        context, previous = previous, sentence.text
         nums = [n for n in numbers_in(sentence.text) if not _is_level_or_list(sentence.text, n)]
         if not nums:
             continue
         s = sentence.text
-        from_to = _FROM_TO.search(s) is not None
+        from_to = _FROM_TO.search(s) is not None or _compares_two(s, nums)
         out.append(
             Claim(
                 span=sentence,
                 has_metric=METRIC_WORDS.search(s) is not None,
                 baseline=from_to or _BASELINE.search(s) is not None,
                 change=from_to or _CHANGE.search(s) is not None,
-                timeframe=_TIMEFRAME.search(s) is not None,
-                source=_SOURCE.search(s) is not None,
+                timeframe=_TIMEFRAME.search(s) is not None or _TIMEFRAME.search(context) is not None,
+                source=_SOURCE.search(s) is not None or _SOURCE.search(context) is not None,
             )
         )
     return out

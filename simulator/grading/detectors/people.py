@@ -192,6 +192,7 @@ _FUNCTIONS = (
     r"(?:my |the )?skip[- ]level",
     r"stakeholders?",
     r"(?-i:[A-Z][A-Za-z]+) team",
+    r"(?!(?:the|our|my|a|this|that|whole|entire|same|core|small|new)\s)[a-z]+-[a-z]+ team",
     r"(?-i:[A-Z][A-Za-z]+) (?:checkout|search|ads|logistics|payments|risk|growth|merchant|seller|platform|infra|"
     r"fulfil+ment|pricing|trust and safety|T&S|customer service|CS)",
     r"hiring manager",
@@ -266,6 +267,10 @@ MECHANISM = words_re(
     r"wrote (?:a|the) (?:doc|proposal|plan|memo|narrative)",
     r"their (?:KPI|goal|metric|incentive)s?",
     r"what (?:they|he|she) (?:needed|wanted|cared about)",
+    r"in the (?:first|next|weekly|launch|design) review",
+    r"review(?:ed)? (?:it )?with",
+    r"propos\w* (?:we|that|to|a|the)",
+    r"(?:take|took|bring|brought) (?:the|our) [\w-]+ data",
 )
 CONFLICT = words_re(
     r"feared",

@@ -174,15 +174,41 @@ _PAST_STORY = re.compile(
 ON_TOPIC_AT = 0.16
 
 
+KNOWN_NAMES = frozenset(
+    """taobao tmall alipay cainiao freshippo hema lazada aliexpress dingtalk alibaba amazon aws prime kindle
+    alexa youku fliggy shopee meituan jd pinduoduo douyin tiktok wechat google apple netflix uber grab gojek
+    trendyol daraz alimama quark ele.me""".split()
+)
+_CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][A-Za-z0-9.]+)")
+_SENTENCE_START = re.compile(r"(?:^|[.?!]\s+)([A-Z][A-Za-z0-9.]+)")
+ENTITY_MISS_OVERLAP = 0.3
+"""Below this overlap, an answer naming none of the question's companies, products or places is off topic."""
+
+
+def entities(question: str) -> set[str]:
+    """Names in the question: capitalised words not opening a sentence, and known product names anywhere."""
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(question)}
+    found = set()
+    for match in _CAPITALISED.finditer(question):
+        word = match.group(1).rstrip(".")
+        if word.lower() in KNOWN_NAMES or (match.start(1) not in starts and word not in {"I", "PRFAQ", "FAQ"}):
+            found.add(word.lower())
+    return found
+
+
 @dataclass(frozen=True)
 class Relevance:
     overlap: float
     story_expected: bool
     story_told: bool
+    names_missed: bool
+    """The question names companies, products or places, and the answer mentions none of them."""
 
     def on_topic(self, round_format_met: bool) -> bool:
         """On topic when the answer shares the question's distinctive words, tells the story asked
         for, or gives the round's format (a press release, a sizing...) with some overlap."""
+        if self.names_missed and self.overlap < ENTITY_MISS_OVERLAP and not self.story_expected:
+            return False
         return (
             self.overlap >= ON_TOPIC_AT
             or (self.story_expected and self.story_told)
@@ -225,4 +251,7 @@ def relevance(question: str, answer: str) -> Relevance:
     overlap = weighted_overlap(question, answer, df, n)
     story_expected = _BEHAVIOURAL.search(question) is not None
     story_told = len(_PAST_STORY.findall(answer)) >= 3
-    return Relevance(overlap, story_expected, story_told)
+    lowered = answer.lower()
+    names = entities(question)
+    names_missed = bool(names) and not any(name[:5] in lowered for name in names)
+    return Relevance(overlap, story_expected, story_told, names_missed)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from simulator.grading.detectors.metrics import numbers_in
 from simulator.grading.detectors.text import sentences
 
-_NAME = re.compile(r"^[\"“(]?([A-Z][a-z]+[A-Za-z0-9]*|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)")
+_NAME = re.compile(r"^[\"“(]?([A-Z][a-z]+(?:[A-Z][A-Za-z0-9]*)?)(?![\w-])")
+"""A capitalised or CamelCase word; acronyms (KPI, MVP, RICE) and hyphenated coinages are not names."""
 _QUOTE = re.compile(r"[\"“][^\"”]{8,}[\"”]")
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
 

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from simulator.grading.detectors.judgment import TRADEOFF
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 _I = r"(?:I|I've|I'd|I'm|I'll|myself)"
@@ -20,7 +21,8 @@ _ACTION_VERBS = (
     r"would|will|am going to|recommend|proposed|plan|prioriti[sz]e|start|pick|choose|cut|focus"
 )
 _DECISION_VERBS = (
-    r"decided|chose|made the call|made a call|picked|killed|cut|stopped|paused|vetoed|"
+    r"decided|chose|made the call|made a call|picked|killed|cut|stopped|paused|vetoed|disagreed|"
+    r"asked for|pushed for|argued for|insisted on|held the line|"
     r"prioriti[sz]ed|deprioriti[sz]ed|insisted|pushed back|escalated|committed|said no|rejected|"
     r"overrode|reversed|bet|traded|rescoped|re-scoped|scoped|recommended|proposed|"
     r"took (?:the|a) (?:call|decision|risk|bet)|set the|drew the line|would (?:choose|pick|cut|"
@@ -118,6 +120,7 @@ DEFLECTION = words_re(
 @dataclass(frozen=True)
 class Voice:
     i_actions: list[Span]
+    i_plans: list[Span]
     i_decisions: list[Span]
     we_sentences: list[Span]
     passive: list[Span]
@@ -127,18 +130,33 @@ class Voice:
     @property
     def we_share(self) -> float:
         """Share of agentive sentences told with we/the team/passive rather than I."""
-        total = len(self.i_actions) + len(self.we_sentences) + len(self.passive)
+        mine = len(self.i_actions) + len(self.i_plans)
+        total = mine + len(self.we_sentences) + len(self.passive)
         return 0.0 if total == 0 else (len(self.we_sentences) + len(self.passive)) / total
 
 
+_HYPOTHETICAL = re.compile(r"\b(?:would|will|'d|'ll|can|could|might|going to|plan to|want to|need to)\b", re.IGNORECASE)
+
+
+def _only_hypothetical(pattern: re.Pattern[str], text: str) -> bool:
+    matches = [m.group() for m in pattern.finditer(text)]
+    return bool(matches) and all(_HYPOTHETICAL.search(m) for m in matches)
+
+
 def voice(text: str) -> Voice:
-    i_actions, i_decisions, we, passive, accountable, deflected = [], [], [], [], [], []
+    """Per sentence: done in the first person, planned in the first person ("I would"), or done by others.
+
+    A plan counts as a decision only when it says what it is chosen over or why.
+    """
+    i_actions, i_plans, i_decisions, we, passive, accountable, deflected = [], [], [], [], [], [], []
     for sentence in sentences(text):
         s = sentence.text
         is_i = I_ACTION.search(s) is not None
-        if is_i:
+        if is_i and _only_hypothetical(I_ACTION, s):
+            i_plans.append(sentence)
+        elif is_i:
             i_actions.append(sentence)
-        if I_DECISION.search(s):
+        if I_DECISION.search(s) and (not _only_hypothetical(I_DECISION, s) or TRADEOFF.search(s)):
             i_decisions.append(sentence)
         if not is_i and WE_ACTION.search(s):
             we.append(sentence)
@@ -148,4 +166,4 @@ def voice(text: str) -> Voice:
             accountable.append(sentence)
         if DEFLECTION.search(s):
             deflected.append(sentence)
-    return Voice(i_actions, i_decisions, we, passive, accountable, deflected)
+    return Voice(i_actions, i_plans, i_decisions, we, passive, accountable, deflected)
