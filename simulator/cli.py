@@ -15,6 +15,8 @@ COMMAND_MODULES = (
     "simulator.commands.content",
     "simulator.commands.run",
     "simulator.commands.grade",
+    "simulator.commands.calibrate",
+    "simulator.commands.regrade",
     "simulator.commands.llm",
     "simulator.commands.transcripts",
 )
@@ -42,10 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    from simulator.engine.environment import Environment
+    """Home. The app builds its environment (content library, grader) in a worker once Home is
+    painted: building it here would hold the first paint back by ~0.6 s."""
     from simulator.tui.app import run_app
 
-    return run_app(Environment.create(), None)
+    return run_app(None, None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Plain mode: a loop on stdin/stdout, for screen readers, scripts and CI.
 
 An answer is the text up to a line that is exactly `.`; a line `/skip` skips the question; end
-of input stops the loop with everything saved (resume it with `mockloop resume`).
+of input stops the loop with everything saved (resume it with `mockloop resume`). Follow-ups are
+printed word by word as the interviewer speaks them.
 """
 
 import asyncio
@@ -17,6 +18,8 @@ END, SKIP = ".", "/skip"
 class PlainRunner:
     def __init__(self, session: Session, read_line: Callable[[], str], out: TextIO) -> None:
         self.session, self._read_line, self.out = session, read_line, out
+        self._streamed: str | None = None
+        """The follow-up printed so far as it streamed in, until its prompt is shown."""
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -25,8 +28,9 @@ class PlainRunner:
     async def run(self) -> int:
         s = self.session
         self.say(f"mockloop: {s.loop.title} ({len(s.loop.rounds)} rounds, {s.loop.minutes} min); session {s.id}")
-        self.say(f"Grader: {s.grader.name}. End each answer with a line that is just '.'; '/skip' skips.")
-        prompt = await s.begin()
+        self.say(f"Grader: {s.grader.name}; interviewer: {s.interviewer.name}. "
+                 "End each answer with a line that is just '.'; '/skip' skips.")
+        prompt = await s.begin(self._on_token)
         while prompt is not None:
             self._show(prompt)
             answer, ended = await asyncio.to_thread(self._read_answer)
@@ -36,12 +40,12 @@ class PlainRunner:
                 await s.close()
                 return self._stopped()
             if answer == SKIP:
-                prompt = await s.skip()
+                prompt = await s.skip(self._on_token)
             elif not answer.strip():
                 self.say("(The answer is empty: type an answer, or /skip.)")
                 continue
             else:
-                prompt = await s.submit(answer)
+                prompt = await s.submit(answer, self._on_token)
         self.say("\nGrading the rounds...")
         debrief = await s.finish()
         self.say(render_results(s.transcript, debrief))
@@ -50,16 +54,30 @@ class PlainRunner:
         self.say(f"\nSaved: {s.directory / (s.id + '.json')}")
         return 0
 
+    def _on_token(self, text: str) -> None:
+        if self._streamed is None:
+            current = self.session.current
+            self.say(f"\n-- Follow-up{f' {current.followup_number + 1}' if current else ''} --")
+            self._streamed = ""
+        self._streamed += text
+        self.out.write(text)
+        self.out.flush()
+
     def _show(self, prompt: Prompt) -> None:
+        streamed, self._streamed = self._streamed, None
+        replaced = streamed is not None and streamed.split() != prompt.text.split()
+        if streamed is not None:
+            self.say(" ..." if replaced else "")  # end the line the follow-up streamed on
         if prompt.kind == "question":
             self.say(f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
                      f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} ==")
-        else:
+        elif streamed is None:
             self.say(f"\n-- Follow-up {prompt.followup_number} --")
         clock = self.session.clock()
         if clock is not None and clock.overran:
             self.say(f"(Over time by {int(-clock.left // 60)} min {int(-clock.left % 60)} s.)")
-        self.say(prompt.text)
+        if streamed is None or replaced:
+            self.say(prompt.text)  # not streamed, or the interviewer replaced what it had begun to say
         self.say("> (end with '.')")
 
     def _read_answer(self) -> tuple[str, bool]:

@@ -6,18 +6,29 @@
         ...
         assert len(server.requests_to("/chat/completions")) == 2
 
-Each endpoint (`/chat/completions`, `/models`) has a queue of scripted replies, served in order;
-when its queue is empty the endpoint's default answers (`server.default[path]`, a Reply or a
-function of the recorded request).
+Each endpoint (`/chat/completions`, `/models`, `/files`, `/files/{id}/content`, `/batches`,
+`/batches/{id}`) has a queue of scripted replies, served in order; when its queue is empty the
+endpoint's default answers (`server.default[route]`, a Reply or a function of the recorded request).
+
+The Batch API: `POST /files` stores an upload, `POST /batches` creates a batch whose status moves
+one step along `server.batch_statuses` per `GET /batches/{id}` (validating, in_progress, finalizing,
+completed by default; `["validating", "failed"]` or `[..., "expired"]` for the unhappy ends). While
+`server.hold_batches` is set a batch stops at `in_progress`. When a batch completes (or expires),
+each of its requests is answered by `/chat/completions` as scripted (an expired batch answers the
+first `expire_after` and fails the rest), and the output and error files can be downloaded.
 """
 
+import contextlib
 import json
+import re
 import socket
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -55,11 +66,41 @@ class Reply:
     """Streams only: drop the connection after this many deltas."""
     finish: bool = True
     """Streams only: end with a finish_reason chunk and [DONE]; False ends cleanly without them."""
+    gap: float = 0.0
+    """Streams only: seconds to wait before each delta after the first (a model still speaking)."""
     usage: tuple[int, int, int] = (100, 20, 0)
     """Prompt, completion and cached tokens reported."""
 
 
 Responder = Reply | Callable[[Recorded], Reply]
+DEFAULT_BATCH_STATUSES = ("validating", "in_progress", "finalizing", "completed")
+_ROUTES = (
+    (re.compile(r"^/files/[^/]+/content$"), "/files/{id}/content"),
+    (re.compile(r"^/batches/[^/]+$"), "/batches/{id}"),
+)
+
+
+def route_of(path: str) -> str:
+    """The endpoint a path belongs to: `/batches/batch_1` is `/batches/{id}`."""
+    for pattern, route in _ROUTES:
+        if pattern.match(path):
+            return route
+    return path
+
+
+@dataclass
+class FakeBatch:
+    id: str
+    input_file_id: str
+    statuses: list[str]
+    metadata: dict[str, str] | None
+    polls: int = 0
+    status: str = "validating"
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    ran: bool = False
+    completed: int = 0
+    failed: int = 0
 
 
 def completion(content: str, *, usage: tuple[int, int, int] = (100, 20, 0)) -> Reply:
@@ -90,8 +131,8 @@ def schema_refused() -> Reply:
     return error(400, "response_format type 'json_schema' is not supported by this server")
 
 
-def streamed(deltas: list[str], *, cut_after: int | None = None, finish: bool = True) -> Reply:
-    return Reply(deltas=deltas, cut_after=cut_after, finish=finish)
+def streamed(deltas: list[str], *, cut_after: int | None = None, finish: bool = True, gap: float = 0.0) -> Reply:
+    return Reply(deltas=deltas, cut_after=cut_after, finish=finish, gap=gap)
 
 
 class FakeOpenAI:
@@ -105,7 +146,17 @@ class FakeOpenAI:
                          for m in self.models],
             }),
             "/chat/completions": error(500, "fake server: no reply scripted"),
+            "/files": self._create_file,
+            "/files/{id}/content": self._file_content,
+            "/batches": self._create_batch,
+            "/batches/{id}": self._retrieve_batch,
         }
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, FakeBatch] = {}
+        self.batch_statuses: list[str] = list(DEFAULT_BATCH_STATUSES)
+        self.hold_batches = False
+        self.batch_failure = "fake server: the batch failed validation"
+        self.expire_after = 1
         self._queues: dict[str, deque[Responder]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -123,9 +174,11 @@ class FakeOpenAI:
         with self._lock:
             self._queues[path].extend(replies)
 
-    def requests_to(self, path: str) -> list[Recorded]:
+    def requests_to(self, path: str, method: str | None = None) -> list[Recorded]:
+        """Requests to a path or a route (`/batches/{id}`), of one method if given."""
         with self._lock:
-            return [r for r in self.requests if r.path == path]
+            return [r for r in self.requests if path in (r.path, route_of(r.path))
+                    and method in (None, r.method)]
 
     def __enter__(self) -> "FakeOpenAI":
         self._thread.start()
@@ -137,21 +190,121 @@ class FakeOpenAI:
         self._httpd.server_close()
 
     def _answer(self, recorded: Recorded) -> Reply:
+        route = route_of(recorded.path)
         with self._lock:
             self.requests.append(recorded)
-            queue = self._queues[recorded.path]
-            responder = queue.popleft() if queue else self.default.get(recorded.path)
+            queue = self._queues[route]
+            responder = queue.popleft() if queue else self.default.get(route)
         if responder is None:
             return error(404, f"fake server: no endpoint {recorded.path}")
         return responder(recorded) if callable(responder) else responder
+
+    # --- files and batches ----------------------------------------------------------------------
+
+    def _create_file(self, recorded: Recorded) -> Reply:
+        upload = recorded.body["file"]
+        with self._lock:
+            file_id = f"file-{len(self.files) + 1}"
+            self.files[file_id] = upload["content"]
+        return Reply(body={"id": file_id, "object": "file", "bytes": len(upload["content"]),
+                           "created_at": 0, "filename": upload["filename"],
+                           "purpose": recorded.body["purpose"], "status": "processed"})
+
+    def _file_content(self, recorded: Recorded) -> Reply:
+        file_id = recorded.path.split("/")[2]
+        with self._lock:
+            content = self.files.get(file_id)
+        if content is None:
+            return error(404, f"No such File object: {file_id}")
+        return Reply(body=content.decode())
+
+    def _create_batch(self, recorded: Recorded) -> Reply:
+        body = recorded.body
+        with self._lock:
+            if body["input_file_id"] not in self.files:
+                return error(400, f"No such File object: {body['input_file_id']}")
+            batch = FakeBatch(f"batch_{len(self.batches) + 1}", body["input_file_id"],
+                              list(self.batch_statuses), body.get("metadata"))
+            self.batches[batch.id] = batch
+            return Reply(body=self._batch_json(batch))
+
+    def _retrieve_batch(self, recorded: Recorded) -> Reply:
+        batch_id = recorded.path.split("/")[2]
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return error(404, f"No such Batch object: {batch_id}")
+            batch.polls += 1
+            held = self.hold_batches and batch.status == "in_progress"
+            if not held:
+                batch.status = batch.statuses[min(batch.polls, len(batch.statuses) - 1)]
+            finishing = batch.status in ("completed", "expired") and not batch.ran
+            batch.ran = batch.ran or finishing
+        if finishing:
+            self._run_batch(batch)
+        with self._lock:
+            return Reply(body=self._batch_json(batch))
+
+    def _run_batch(self, batch: FakeBatch) -> None:
+        """Answer the batch's requests through `/chat/completions` and store its result files."""
+        lines = [json.loads(line) for line in self.files[batch.input_file_id].decode().splitlines()
+                 if line.strip()]
+        done: list[str] = []
+        failed: list[str] = []
+        for n, line in enumerate(lines):
+            if batch.status == "expired" and n >= self.expire_after:
+                failed.append(json.dumps({
+                    "id": f"batch_req_{n}", "custom_id": line["custom_id"], "response": None,
+                    "error": {"code": "batch_expired", "message": "This request could not be executed "
+                              "before the completion window expired."}}))
+                continue
+            reply = self._answer(Recorded("POST", "/chat/completions", {"x-fake-batch": batch.id},
+                                          line["body"]))
+            data = reply.body
+            if reply.content is not None:
+                data = _completion(line["body"].get("model", MODEL), reply.content, reply.usage)
+            response = {"status_code": reply.status, "request_id": f"req_{n}", "body": data}
+            entry = json.dumps({"id": f"batch_req_{n}", "custom_id": line["custom_id"],
+                                "response": response, "error": None})
+            (done if reply.status == 200 else failed).append(entry)
+        with self._lock:
+            batch.completed, batch.failed = len(done), len(failed)
+            batch.output_file_id = self._store("\n".join(done))
+            batch.error_file_id = self._store("\n".join(failed)) if failed else None
+
+    def _store(self, text: str) -> str:
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = (text + "\n").encode() if text else b""
+        return file_id
+
+    def _batch_json(self, batch: FakeBatch) -> dict[str, Any]:
+        total = len([ln for ln in self.files[batch.input_file_id].splitlines() if ln.strip()])
+        progress = {"in_progress": total // 2, "finalizing": total}
+        completed = batch.completed if batch.ran else progress.get(batch.status, 0)
+        errors = None
+        if batch.status == "failed":
+            errors = {"object": "list", "data": [{"code": "invalid_request", "message": self.batch_failure,
+                                                  "param": None, "line": 1}]}
+        return {
+            "id": batch.id, "object": "batch", "endpoint": "/v1/chat/completions", "errors": errors,
+            "input_file_id": batch.input_file_id, "completion_window": "24h", "status": batch.status,
+            "output_file_id": batch.output_file_id, "error_file_id": batch.error_file_id, "created_at": 0,
+            "request_counts": {"total": total, "completed": completed, "failed": batch.failed},
+            "metadata": batch.metadata,
+        }
 
 
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # small writes go out at once: a reply takes no 40 ms delayed-ACK wait
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def handle(self) -> None:
+            with contextlib.suppress(ConnectionResetError):  # the client hung up: it stopped reading a stream
+                super().handle()
 
         def do_GET(self) -> None:
             self._serve(None)
@@ -159,7 +312,11 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             raw = self.rfile.read(length) if length else b""
-            self._serve(json.loads(raw) if raw else None)
+            kind = self.headers.get("content-type", "")
+            if kind.startswith("multipart/form-data"):
+                self._serve(_form_fields(kind, raw))
+            else:
+                self._serve(json.loads(raw) if raw else None)
 
         def _serve(self, body: Any) -> None:
             path = self.path.split("?")[0].removeprefix("/v1")
@@ -201,6 +358,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True
                     return
+                if i and reply.gap and server._stopping.wait(reply.gap):
+                    return
                 self._event(_chunk(model, {"content": delta}, None))
             if reply.finish:
                 self._event(_chunk(model, {}, "stop"))
@@ -218,6 +377,18 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return Handler
+
+
+def _form_fields(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A multipart upload: plain fields as text, a file as {"filename", "content" (bytes)}."""
+    message = BytesParser(policy=HTTP).parsebytes(f"content-type: {content_type}\r\n\r\n".encode() + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        filename = part.get_filename()
+        fields[str(name)] = {"filename": filename, "content": payload} if filename else payload.decode()
+    return fields
 
 
 def _usage(usage: tuple[int, int, int]) -> dict[str, Any]:

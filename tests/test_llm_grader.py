@@ -434,5 +434,5 @@ def test_a_malformed_template_names_the_file(tmp_path: Path) -> None:
         GradeTemplate.load(bad)
     bad.write_text("=== system ===\n$signals\n=== user ===\n$begin\n$answer\n$end\n"
                    "$question\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="answer comes last"):
+    with pytest.raises(ValueError, match="candidate's words come last"):
         GradeTemplate.load(bad)

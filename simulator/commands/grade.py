@@ -3,10 +3,13 @@
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.progress import Progress, tracked
 
 EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab12.json --format table"
 
@@ -18,6 +21,15 @@ def register(sub: Any) -> None:
     add_grading_options(parser)
     parser.add_argument("--format", choices=("json", "markdown", "table"), default="json",
                         help="output format (default: json, one document on stdout)")
+    batch = parser.add_argument_group("bulk grading through the OpenAI Batch API (with --grader llm)")
+    batch.add_argument("--batch", action="store_true",
+                       help="send every round as one batch: half the price, results within 24 hours; "
+                            "an interrupted run resumes when run again")
+    batch.add_argument("--batch-id", metavar="ID", help="pick up this batch where polling stopped (implies --batch)")
+    batch.add_argument("--poll-seconds", type=float, default=30.0, metavar="S",
+                       help="seconds between status checks (default: 30)")
+    batch.add_argument("--state", type=Path, metavar="FILE",
+                       help="the batch's state file (default: <transcripts dir>/batches/<digest of the inputs>.json)")
     parser.set_defaults(handler=_grade)
 
 
@@ -34,8 +46,13 @@ def add_grading_options(parser: argparse.ArgumentParser) -> None:
 
 def _grade(args: argparse.Namespace) -> int:
     from simulator.grading.factory import GraderUnavailable, make_grader
-    from simulator.grading.inputs import InputError, RubricChooser, load_input
+    from simulator.grading.inputs import InputError, RubricChooser
 
+    batching = args.batch or args.batch_id is not None
+    if batching and args.grader != "llm":
+        return fail("--batch sends the rounds to the LLM grader: add --grader llm", 2)
+    if batching and args.samples != 1:
+        return fail("--batch grades one sample per round: drop --samples", 2)
     try:
         grader = make_grader(args.grader, samples=args.samples, model=args.model,
                              base_url=args.base_url)
@@ -45,21 +62,27 @@ def _grade(args: argparse.Namespace) -> int:
         chooser = RubricChooser(args.rubric)
     except InputError as exc:
         return fail(str(exc), 2)
-    results: list[dict[str, Any]] = []
-    errors: list[dict[str, str]] = []
-    for path in args.paths:
+    inputs, errors = read_inputs(args.paths, [chooser])
+    document: dict[str, Any] = {"results": [], "errors": errors}
+    jobs = [(request, item.rubrics[0]) for item in inputs for request in item.requests]
+    if batching and jobs:
+        from simulator.grading.batch_grading import BatchStateError
+        from simulator.llm.errors import LLMError
+
         try:
-            loaded = load_input(path)
-            rubric = chooser.rubric_for(loaded.rubric)
-            loaded.check_rounds(rubric)
-            grades = asyncio.run(_grade_all(grader, loaded.requests, rubric))
-        except InputError as exc:
-            errors.append({"source": str(path), "error": str(exc)})
-            print(f"mockloop: {exc}", file=sys.stderr)
-            continue
-        results.append({"source": str(path), "rubric": rubric.id,
-                        "rounds": [g.model_dump(mode="json", exclude_none=True) for g in grades]})
-    document = {"results": results, "errors": errors}
+            grades, document["batch"] = _grade_batch(args, grader, inputs)
+        except BatchStateError as exc:
+            return fail(str(exc), 2)
+        except LLMError as exc:
+            return fail(f"batch grading stopped: {exc}; run the same command again to resume", 1)
+    else:
+        with Progress("grading", len(jobs)) as bar:
+            grades = asyncio.run(grade_jobs(grader, jobs, bar))
+    rounds = iter(grades)
+    for item in inputs:
+        graded = [next(rounds) for _ in item.requests]
+        document["results"].append({"source": item.source, "rubric": item.rubrics[0].id,
+                                    "rounds": [g.model_dump(mode="json", exclude_none=True) for g in graded]})
     if args.format == "json":
         print_json(document)
     elif args.format == "markdown":
@@ -69,13 +92,76 @@ def _grade(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-async def _grade_all(grader: Any, requests: list[Any], rubric: Any) -> list[Any]:
+@dataclass(frozen=True)
+class Input:
+    """A readable input: its rounds to grade and the rubric each chooser picked for it."""
+
+    source: str
+    requests: list[Any]
+    rubrics: list[Any]
+
+
+def read_inputs(paths: Sequence[Path], choosers: Sequence[Any]) -> tuple[list[Input], list[dict[str, str]]]:
+    """The inputs every chooser's rubric can grade; the others as `errors` entries, also said on stderr."""
+    from simulator.grading.inputs import InputError, load_input
+
+    inputs: list[Input] = []
+    errors: list[dict[str, str]] = []
+    for path in paths:
+        try:
+            loaded = load_input(path)
+            rubrics = [chooser.rubric_for(loaded.rubric) for chooser in choosers]
+            for rubric in rubrics:
+                loaded.check_rounds(rubric)
+        except InputError as exc:
+            errors.append({"source": str(path), "error": str(exc)})
+            print(f"mockloop: {exc}", file=sys.stderr)
+            continue
+        inputs.append(Input(str(path), loaded.requests, rubrics))
+    return inputs, errors
+
+
+async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress) -> list[Any]:
+    """Grade every (request, rubric) at once (an LLM session bounds the requests in flight), then
+    close the grader."""
     try:
-        return list(await asyncio.gather(*(grader.grade(r, rubric) for r in requests)))
+        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar)
     finally:
         close = getattr(grader, "aclose", None)
         if close is not None:
             await close()
+
+
+def _grade_batch(args: argparse.Namespace, grader: Any, inputs: list[Input]) -> tuple[list[Any], dict[str, Any]]:
+    from simulator.grading.batch_grading import BatchJob, default_state_path, grade_in_batch
+
+    jobs = [BatchJob(item.source, index, request, item.rubrics[0])
+            for item in inputs for index, request in enumerate(item.requests)]
+    state = args.state or default_state_path(grader, jobs)
+    bar = Progress("batch", len(jobs))
+
+    def submitted(batch_id: str, path: Path) -> None:
+        print(f"mockloop: batch {batch_id} submitted ({len(jobs)} requests; state in {path}); if interrupted, "
+              f"run the same command again or add --batch-id {batch_id}", file=sys.stderr)
+
+    def polled(status: Any) -> None:
+        bar.label = f"batch {status.id}"
+        bar.update(status.completed + status.failed, status.total, status.status)
+
+    async def run() -> Any:
+        try:
+            return await grade_in_batch(grader, jobs, state_path=state, batch_id=args.batch_id,
+                                        poll_seconds=args.poll_seconds, on_submitted=submitted,
+                                        on_progress=polled)
+        finally:
+            await grader.aclose()
+
+    with bar:
+        outcome = asyncio.run(run())
+    status = outcome.status
+    info = {"id": status.id, "status": status.status,
+            "request_counts": {"total": status.total, "completed": status.completed, "failed": status.failed}}
+    return outcome.grades, info
 
 
 def render_table(document: dict[str, Any]) -> str:

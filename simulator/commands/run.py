@@ -29,6 +29,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
     parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
                         help="grader for the rounds (default: offline evidence grader)")
+    parser.add_argument("--interviewer", choices=("scripted", "llm"),
+                        help="who asks the follow-ups (default: llm when an LLM endpoint is configured, "
+                             "else scripted)")
     parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
                         help="where sessions are saved (default: ./transcripts or $MOCKLOOP_TRANSCRIPTS)")
 
@@ -46,7 +49,7 @@ def _go(args: argparse.Namespace, open_session: Any) -> int:
     from simulator.engine.environment import Environment, EnvironmentUnavailable
 
     try:
-        env = Environment.create(grader=args.grader, directory=args.transcripts_dir)
+        env = Environment.create(grader=args.grader, directory=args.transcripts_dir, interviewer=args.interviewer)
     except EnvironmentUnavailable as exc:
         return fail(str(exc), 2)
     if not args.plain:

@@ -22,14 +22,17 @@ class Environment:
     directory: Path
 
     @classmethod
-    def create(cls, grader: str = "offline", directory: Path | None = None) -> "Environment":
+    def create(
+        cls, grader: str = "offline", directory: Path | None = None, interviewer: str | None = "scripted"
+    ) -> "Environment":
+        """`interviewer`: "scripted", "llm", or None for the LLM when an endpoint is configured."""
         from simulator.grading.factory import GraderUnavailable, make_grader
 
         try:
             chosen = make_grader(grader)
         except GraderUnavailable as exc:
             raise EnvironmentUnavailable(str(exc)) from None
-        return cls(library=load_library(), grader=chosen, interviewer=ScriptedInterviewer(),
+        return cls(library=load_library(), grader=chosen, interviewer=_make_interviewer(interviewer),
                    directory=transcripts_dir(directory))
 
     def start(self, loop_id: str, seed: int | None = None, avoid_recent: bool = True) -> Session:
@@ -39,3 +42,18 @@ class Environment:
     def resume(self, transcript_id: str | None) -> Session:
         return Session.resume(transcript_id, library=self.library, directory=self.directory,
                               grader=self.grader, interviewer=self.interviewer)
+
+
+def _make_interviewer(name: str | None) -> Interviewer:
+    if name == "scripted":
+        return ScriptedInterviewer()
+    if name not in ("llm", None):
+        raise EnvironmentUnavailable(f"unknown interviewer {name!r}; expected one of: scripted, llm")
+    from simulator.interviewer.llm import InterviewerUnavailable, make_llm_interviewer
+
+    try:
+        return make_llm_interviewer(fallback=ScriptedInterviewer())
+    except InterviewerUnavailable as exc:
+        if exc.offline and name is None:
+            return ScriptedInterviewer()
+        raise EnvironmentUnavailable(str(exc)) from None

@@ -15,7 +15,6 @@ Safeguards around the model:
 import asyncio
 import logging
 import math
-import re
 import secrets
 import statistics
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -27,7 +26,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from simulator import locations
+from simulator.content.prompts import find_prompt, load_two_part
 from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, SignalGrade
 from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.detectors import find_injection
@@ -37,7 +36,7 @@ from simulator.llm import LLMError, LLMSession, LLMSettings, Messages, Usage, co
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-TEMPLATE_PATH = Path("prompts") / "grader" / "grade.md"
+TEMPLATE_PATH = Path("grader") / "grade.md"
 REDACTED = "[removed: text addressed to the grader]"
 
 Hints = Mapping[str, Sequence[str]]
@@ -81,24 +80,9 @@ class GradeTemplate:
     @classmethod
     def load(cls, path: Path | None = None) -> "GradeTemplate":
         """The given file, else the first `prompts/grader/grade.md` on the content search path."""
-        path = path or _find_template()
-        text = re.sub(r"\A\s*<!--.*?-->\s*", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
-        parts = re.split(r"^=== (system|user) ===[ \t]*\n", text, flags=re.MULTILINE)
-        sections = dict(zip(parts[1::2], parts[2::2], strict=True))
-        if set(sections) != {"system", "user"} or parts[0].strip():
-            raise ValueError(f"{path}: expected a '=== system ===' part, then '=== user ==='")
-        template = cls(Template(sections["system"]), Template(sections["user"]), path)
-        parts = (template.system, template.user)
-        for part, allowed, required in zip(parts, cls.ALLOWED, cls.REQUIRED, strict=True):
-            used = set(part.get_identifiers())
-            if not part.is_valid() or used - allowed or required - used:
-                raise ValueError(
-                    f"{path}: placeholders must include {sorted(required)} and be among "
-                    f"{sorted(allowed)}; found {sorted(used)}"
-                )
-        if not template.user.template.rstrip().endswith("$end"):
-            raise ValueError(f"{path}: the user part must end with $end (the answer comes last)")
-        return template
+        path = path or find_prompt(TEMPLATE_PATH)
+        system, user = load_two_part(path, cls.ALLOWED, cls.REQUIRED)
+        return cls(system, user, path)
 
     def messages(
         self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]]
@@ -351,15 +335,6 @@ def _render_hints(hints: Mapping[str, list[str]]) -> str:
     return (
         "\nOffline evidence hints (passages of the answer that pattern detectors matched):\n" + "\n".join(lines) + "\n"
     )
-
-
-def _find_template() -> Path:
-    roots = locations.content_roots()
-    for root in roots:
-        candidate = root / TEMPLATE_PATH
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"no {TEMPLATE_PATH} in any of: {', '.join(map(str, roots))}")
 
 
 def _half_up(value: float) -> int:

@@ -1,0 +1,170 @@
+"""`mockloop calibrate`: grade labelled answer sheets and report agreement with the expert labels."""
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.progress import Progress
+
+EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden rubrics/golden/holdout --format table"
+
+
+def register(sub: Any) -> None:
+    parser = add_parser(sub, "calibrate",
+                        "Grade labelled answer sheets and measure agreement with the expert labels.", EXAMPLE)
+    parser.add_argument("--rubric", required=True, metavar="ID|PATH",
+                        help="rubric id on the search path or a rubric file")
+    parser.add_argument("--golden", required=True, nargs="+", type=Path, metavar="PATH",
+                        help="answer sheets with `labels:` per round, or directories of them (*.yaml)")
+    parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
+                        help="offline evidence grader (default, no key) or the LLM grader")
+    parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
+    parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+    parser.add_argument("--worst", type=int, default=5, metavar="N",
+                        help="disagreements to show per signal, largest first (default: 5)")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    parser.set_defaults(handler=_calibrate)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from simulator.commands.grade import grade_jobs
+    from simulator.grading.calibration import (
+        calibration_report,
+        headline,
+        latest_calibration,
+        pairs_for,
+        save_calibration,
+    )
+    from simulator.grading.factory import GraderUnavailable, make_grader
+    from simulator.grading.inputs import InputError, RubricChooser
+
+    try:
+        rubric = RubricChooser(args.rubric).rubric_for(None)
+        grader = make_grader(args.grader, model=args.model, base_url=args.base_url)
+    except (InputError, GraderUnavailable) as exc:
+        return fail(str(exc), 2)
+    levels = sorted(rubric.scale)
+    golden = _sheet_paths(args.golden)
+    items, errors = _labelled_rounds(golden, rubric, levels)
+    if not items:
+        return fail(f"no labelled rounds that rubric {rubric.id!r} grades in: {' '.join(map(str, args.golden))}")
+    with Progress("calibrating", len(items)) as bar:
+        grades = asyncio.run(grade_jobs(grader, [(request, rubric) for _, _, request in items], bar))
+    pairs = [pair for (item, labelled, _), grade in zip(items, grades, strict=True)
+             for pair in pairs_for(item, labelled, grade)]
+    report: dict[str, Any] = {
+        "rubric": rubric.id,
+        "grader": args.grader,
+        "golden": [str(path.resolve()) for path in golden],
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rounds": len(items),
+        "graded_by": {name: sum(g.grader == name for g in grades) for name in sorted({g.grader for g in grades})},
+        **calibration_report(pairs, levels, args.worst),
+        "errors": errors,
+    }
+    previous = latest_calibration(rubric.id)
+    try:
+        saved = save_calibration(report)
+    except OSError as exc:
+        print(f"mockloop: cannot save the calibration: {exc}", file=sys.stderr)
+    else:
+        print(f"mockloop: saved as the latest calibration of {rubric.id}: {saved}", file=sys.stderr)
+    if previous and previous.get("golden") == report["golden"] and previous.get("grader") == report["grader"]:
+        with contextlib.suppress(KeyError, TypeError):  # a file from an older mockloop: no comparison
+            report["previous"] = {"at": previous["at"], **headline(previous)}
+    if args.format == "json":
+        print_json(report)
+    else:
+        print(render_table(report))
+    return 0
+
+
+def _sheet_paths(paths: list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        found += sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+    return found
+
+
+def _labelled_rounds(paths: list[Path], rubric: Any, levels: list[int]) -> tuple[list[Any], list[dict[str, str]]]:
+    """(item, sheet round, grade request) for each labelled round the rubric grades; problems as errors."""
+    from simulator.content import ContentError, load_sheet_file
+    from simulator.grading.base import GradeRequest
+
+    items: list[Any] = []
+    errors: list[dict[str, str]] = []
+
+    def problem(source: str, message: str) -> None:
+        errors.append({"source": source, "error": message})
+        print(f"mockloop: {source}: {message}", file=sys.stderr)
+
+    for path in paths:
+        try:
+            sheet = load_sheet_file(path)
+        except ContentError as exc:
+            problem(str(path), "; ".join(str(p) for p in exc.problems))
+            continue
+        except OSError as exc:
+            problem(str(path), exc.strerror or str(exc))
+            continue
+        for index, labelled in enumerate(sheet.rounds):
+            item = f"{path}#{index}" + (f" ({labelled.id})" if labelled.id else "")
+            if not labelled.labels:
+                continue
+            if labelled.round not in rubric.rounds:
+                problem(item, f"rubric {rubric.id!r} does not grade round {labelled.round!r}")
+                continue
+            off_scale = {s: v for s, v in labelled.labels.items() if v not in levels}
+            if off_scale:
+                problem(item, f"labels off the rubric's scale {levels}: {off_scale}")
+                labelled = labelled.model_copy(
+                    update={"labels": {s: v for s, v in labelled.labels.items() if s not in off_scale}})
+            items.append((item, labelled, GradeRequest(labelled.round, labelled.question, labelled.answer)))
+    return items, errors
+
+
+def render_table(report: dict[str, Any]) -> str:
+    previous = report.get("previous")
+    blocks = [f"Rubric {report['rubric']}, {report['grader']} grader, {report['rounds']} labelled answers"
+              + (f" (change since {previous['at']} in brackets)" if previous else "")]
+    rows = []
+    for signal, block in [("overall", report["overall"]), *report["signals"].items()]:
+        before = None
+        if previous:
+            before = previous["overall"] if signal == "overall" else previous["signals"].get(signal)
+        rows.append([signal, str(block["n"]), *(_figure(block, before, name) for name in ("exact", "adjacent",
+                                                                                              "spearman", "qwk"))])
+    blocks.append(table(rows, ["signal", "n", "exact", "adjacent", "spearman", "qwk"]))
+    levels = [str(level) for level in report["levels"]]
+    matrix = [[f"label {level}", *map(str, row)] for level, row in zip(levels, report["overall"]["confusion"],
+                                                                        strict=True)]
+    blocks.append("Overall confusion (rows: expert label, columns: grader score)\n"
+                  + table(matrix, ["", *(f"score {level}" for level in levels)]))
+    worst = [("overall", d) for d in report["overall"]["worst"]]
+    worst += [(signal, d) for signal, block in report["signals"].items() for d in block["worst"]]
+    worst.sort(key=lambda found: -abs(found[1]["label"] - found[1]["score"]))
+    if worst:
+        lines = ["Worst disagreements"]
+        for signal, d in worst[:10]:
+            lines.append(f"- {d['item']} {signal}: expert {d['label']}, grader {d['score']}")
+            lines.append(f"    “{d['quote']}”")
+            if d.get("reason"):
+                lines.append(f"    expert: {d['reason']}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _figure(block: dict[str, Any], before: dict[str, Any] | None, name: str) -> str:
+    value = block[name]
+    if value is None:
+        return "-"
+    shown = f"{value:.2f}"
+    old = before.get(name) if before else None
+    if old is not None and round(value - old, 2) != 0:
+        shown += f" ({value - old:+.2f})"
+    return shown
