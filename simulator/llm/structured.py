@@ -6,6 +6,7 @@ session remembers it. A reply that does not validate earns one repair re-ask quo
 validation error; a second bad reply raises LLMBadOutput.
 """
 
+import functools
 import json
 import logging
 import re
@@ -86,16 +87,16 @@ async def complete_structured(
 def _response_format(schema: type[BaseModel], mode: Mode) -> dict[str, object]:
     if mode == "json_object":
         return {"type": "json_object"}
+    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": _strict_schema(schema),
+                                                   "strict": True}}
+
+
+@functools.cache
+def _strict_schema(schema: type[BaseModel]) -> dict[str, object]:
+    """The strict JSON Schema of a reply model, built once per model (it is the same for every call)."""
     from openai.lib._pydantic import to_strict_json_schema
 
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": schema.__name__,
-            "schema": to_strict_json_schema(schema),
-            "strict": True,
-        },
-    }
+    return to_strict_json_schema(schema)
 
 
 async def _ask(
