@@ -23,6 +23,7 @@ CAPS: dict[str, float] = {
     "metric_sourced": 2,
     "bare_number": 3,
     "metric_change_only": 3,
+    "metric_target": 2,
     "segment": 2,
     "pain": 2,
     "research": 2,
@@ -99,6 +100,7 @@ def extract(answer: str) -> Evidence:
     ev.add("metric_partial", [c.span for c in found if c.partial and not c.complete])
     ev.add("metric_sourced", [c.span for c in found if c.source and (c.partial or c.complete)])
     ev.add("bare_number", [c.span for c in found if not (c.baseline or c.change or c.timeframe)])
+    ev.add("metric_target", d.targets(answer))
     ev.add("metric_change_only", [c.span for c in found if c.change and not (c.baseline or c.timeframe)])
 
     cust = d.customers(answer)

@@ -34,6 +34,7 @@ _HUMAN = {
     "metric_sourced": "a named measurement source",
     "bare_number": "bare numbers",
     "metric_change_only": "changes with no baseline or time frame",
+    "metric_target": "success metrics with a target",
     "segment": "a named customer segment",
     "pain": "the segment's pain",
     "research": "how the customer insight was learned",

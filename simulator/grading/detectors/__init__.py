@@ -1,7 +1,7 @@
 """Evidence detectors: pure functions from answer text to verbatim spans with offsets."""
 
 from simulator.grading.detectors.injection import find_injection, injection_spans, redact
-from simulator.grading.detectors.metrics import Claim, claims
+from simulator.grading.detectors.metrics import Claim, claims, targets
 from simulator.grading.detectors.people import customers, stakeholders
 from simulator.grading.detectors.relevance import relevance
 from simulator.grading.detectors.structure import launch, positioning, prfaq, sizing, star
@@ -24,5 +24,6 @@ __all__ = [
     "sizing",
     "stakeholders",
     "star",
+    "targets",
     "voice",
 ]

@@ -9,7 +9,28 @@ _NUM = (
     r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|"
     r"B\b|bn\b|mn\b|million\b|billion\b|thousand\b|万|亿|percent\b|percentage points?\b)?"
 )
+_UNITS_SAID = (
+    r"percent|per cent|percentage points?|points|million|billion|thousand|hundred|k|x|times|fold|days?|weeks?|"
+    r"months?|hours?|minutes?|seconds?|milliseconds?|RMB|yuan|dollars?|bucks|euros?|rupees?|pesos?|baht|users|"
+    r"customers|sellers|merchants|buyers|orders|stores|riders|people|accounts|tickets|SKUs|brands|"
+    r"households|subscribers|members|calls|parcels|deliveries"
+)
+_SMALL = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred|"
+    r"a thousand|a dozen|dozen"
+)
+_SAID = rf"(?:(?:{_SMALL})(?:[\s-]+(?:and\s+)?(?:{_SMALL}|point\s+(?:{_SMALL}|\w+)))*)"
+_WORD_NUM = (
+    rf"\b{_SAID}\s+(?:{_UNITS_SAID})\b|\b(?:{_SMALL}|zero)?\s?point\s+(?:{_SMALL}|zero)(?:\s+(?:{_SMALL}))?\b"
+    rf"|\b(?:{_SMALL})[\s-](?:{_SMALL})\b(?:\s+(?:{_UNITS_SAID})\b)?"
+    r"|\b(?:a|one|two) (?:third|quarter|half|fifth|tenth)s?(?: of)?\b|\bhalf of\b|\b(?:doubled|tripled|halved)\b"
+)
+"""Numbers said in words ("about twelve percent", "two point one million RMB", "roughly a third of")."""
+_QUANTITY = rf"(?:{_NUM}|{_WORD_NUM})"
+_APPROX = r"(?:just\s+)?(?:under|over|below|above|about|around|roughly|nearly|almost|approximately|some|~)"
 NUMBER = re.compile(_NUM)
+WORD_NUMBER = re.compile(_WORD_NUM, re.IGNORECASE)
 _WORD_NUMBERS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|sixty|ninety|a hundred|several|a few|half"
@@ -18,7 +39,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 # "from 14% to 9%", "14% -> 9%", "p95 800 ms → 300 ms", "went from X down to Y"
 _FROM_TO = re.compile(
-    rf"\bfrom\s+(?:about\s+|around\s+|roughly\s+|~)?{_NUM}[^.;\n]{{0,40}}?\bto\s+(?:about\s+|around\s+|~)?{_NUM}"
+    rf"\bfrom\s+(?:{_APPROX}\s+)?{_QUANTITY}[^.;\n]{{0,40}}?\bto\s+(?:{_APPROX}\s+)?{_QUANTITY}"
     rf"|{_NUM}\s*(?:[A-Za-z]{{1,8}}\s*)?(?:->|→|=>|—>|\bto\b)\s*{_NUM}",
     re.IGNORECASE,
 )
@@ -72,9 +93,13 @@ _CHANGE = words_re(
 )
 _TIMEFRAME = words_re(
     rf"(?:over|in|within|after|across|during|for)\s+(?:the\s+)?(?:first\s+|next\s+|last\s+|following\s+)?"
-    rf"(?:\d+|{_WORD_NUMBERS})[\s-]*(?:days?|weeks?|months?|quarters?|years?|sprints?|hours?)",
-    r"(?:\d+|" + _WORD_NUMBERS + r")[\s-]+(?:days?|weeks?|months?|quarters?|years?|sprints?)\s+"
+    rf"(?:{_APPROX}\s+)?(?:\d+|{_WORD_NUMBERS}|{_SMALL})[\s-]*(?:days?|weeks?|months?|quarters?|years?|sprints?|hours?)",
+    rf"(?:\d+|{_WORD_NUMBERS}|{_SMALL})[\s-]+(?:days?|weeks?|months?|quarters?|years?|sprints?)\s+"
     r"(?:later|after|in|of)",
+    r"(?:within|in|over|for) (?:a|one|the) (?:quarter|year|month|week)",
+    r"(?:last|this|next) (?:spring|summer|autumn|"
+    r"fall|winter|Singles'? Day|Double 11|Prime Day|peak)",
+    r"(?:Q[1-4]|H[12]) (?:last|this|next) year",
     r"by (?:the end of )?(?:Q[1-4]|end of (?:the )?(?:quarter|year|month)|\w+ 20\d\d)",
     r"in Q[1-4]",
     r"Q[1-4](?: 20\d\d)?",
@@ -213,6 +238,28 @@ METRIC_WORDS = words_re(
 )
 
 
+_TARGET = words_re(
+    r"targets?",
+    r"goal",
+    r"aim(?:ing)? (?:for|at)",
+    r"I(?:'d| would) want",
+    r"we(?:'d| would) want",
+    r"success (?:is|means|looks like|metric)",
+    r"(?:at least|above|below|under|over|no more than|less than) "
+    rf"(?:{_APPROX}\s+)?{_QUANTITY}",
+    r"by (?:day|week|month) \d+",
+    r"guardrail",
+    r"north[- ]star",
+    r"(?:launch|success) (?:metrics?|criteria)",
+    r"KPIs?",
+)
+
+
+def targets(text: str) -> list[Span]:
+    """Success metrics stated as a number to reach (a case answer's delivery evidence)."""
+    return [s for s in sentences(text) if _TARGET.search(s.text) and METRIC_WORDS.search(s.text) and numbers_in(s.text)]
+
+
 @dataclass(frozen=True)
 class Claim:
     """One sentence with a number, and what it says about that number."""
@@ -245,6 +292,7 @@ def numbers_in(text: str) -> list[str]:
         if _YEAR.match(token) or re.match(r"^L\d$", text[max(0, match.start() - 1) : match.end()]):
             continue
         found.append(token)
+    found.extend(m.group().strip() for m in WORD_NUMBER.finditer(text))
     return found
 
 

@@ -151,9 +151,15 @@ POSITIONING_PARTS: dict[str, re.Pattern[str]] = {
         r"developers|teams|companies|businesses|SMBs|SMEs|parents|students|families|"
         r"professionals|advertisers|retailers|enterprises|startups|workers|consumers)"
     ),
-    "who": words_re(r"who (?:need|want|struggle|are|can't|cannot|don't|have|worry|care|spend|lack)\w*"),
+    "who": words_re(
+        r"who (?:need|want|struggle|are|can't|cannot|don't|have|worry|care|spend|lack|lose|pay|buy|"
+        r"sell|run|use|wait|miss|hate|ship|face|feel|get|juggle|rely|still)\w*"
+    ),
     "is": words_re(
-        r"(?:our|the) [\w\s-]{1,40}? (?:is|are) (?:the|a|an)\b", r"positioned as", r"positioning(?: statement)?"
+        r"(?:our|the) [\w\s-]{1,40}? (?:is|are) (?:the|a|an)\b",
+        r"(?-i:[A-Z][\w]+(?: [A-Z][\w]+)*) (?:is|are) (?:the|a|an)\b",
+        r"positioned as",
+        r"positioning(?: statement)?",
     ),
     "unlike": words_re(
         r"unlike",
@@ -179,7 +185,9 @@ POSITIONING_PARTS: dict[str, re.Pattern[str]] = {
 ARITHMETIC = re.compile(
     r"\d[\d,.]*\s?(?:%|k|m|M|B|bn|million|billion|万|亿)?\s*(?:[x×*/÷]|times|multiplied by|divided by)"
     r"\s*(?:[$¥€]|RMB\s?)?\d|=\s*(?:[$¥€]|RMB\s?|~)?\d|\b\d[\d,.]*\s?(?:%|percent)\s+of\s+(?:those|them|"
-    r"these|that|the\s+\w+)|\bper\s+(?:year|month|user|order|household|seller|store|day|customer)\b",
+    r"these|that|the\s+\w+)|\bper\s+(?:year|month|user|order|household|seller|store|day|customer|head|capita)\b"
+    r"|\b(?:times|multiplied by|divided by|that gives|which gives|gets you|gets us|so that's|that's about|"
+    r"that's roughly|works out to|comes to|equals|is about|is roughly|is around)\b|\b(?:a|per) (?:month|year)\b",
     re.IGNORECASE,
 )
 SIZING_WORDS = words_re(
