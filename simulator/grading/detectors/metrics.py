@@ -282,24 +282,25 @@ class Claim:
         return not self.complete and (self.baseline or (self.change and self.timeframe))
 
 
+_LABEL_NUMBER = re.compile(r"\b(?:L|step\s?|phase\s?|version\s?|v\s?)(\d+)\b", re.IGNORECASE)
+"""Numbers that name a level or a step (L6, phase 2, v3), not a quantity."""
+_MAY_SAY_NUMBER = re.compile(
+    rf"\b(?:{_SMALL}|point|third|quarter|half|fifth|tenth|doubled|tripled|halved)\b", re.IGNORECASE
+)
+
+
 def numbers_in(text: str) -> list[str]:
+    """Quantities in the text, in digits or in words; years and level or step labels are left out."""
+    labels = {m.group(1) for m in _LABEL_NUMBER.finditer(text)}
     found = []
     for match in NUMBER.finditer(text):
         token = match.group().strip()
-        digits = re.sub(r"\D", "", token)
-        if not digits:
-            continue
-        if _YEAR.match(token) or re.match(r"^L\d$", text[max(0, match.start() - 1) : match.end()]):
+        if not any(ch.isdigit() for ch in token) or _YEAR.match(token) or token in labels:
             continue
         found.append(token)
-    found.extend(m.group().strip() for m in WORD_NUMBER.finditer(text))
+    if _MAY_SAY_NUMBER.search(text):
+        found.extend(m.group().strip() for m in WORD_NUMBER.finditer(text))
     return found
-
-
-def _is_level_or_list(text: str, token: str) -> bool:
-    return bool(
-        re.search(rf"\bL{re.escape(token)}\b|\b(?:step|phase|version|v)\s?{re.escape(token)}\b", text, re.IGNORECASE)
-    )
 
 
 _COMPARED = re.compile(r";|\bvs\.?\b|\bversus\b|\bcompared\b|\bagainst\b|\bthan\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
@@ -327,7 +328,7 @@ def claims(text: str) -> list[Claim]:
     previous = ""
     for sentence in sentences(text):
         context, previous = previous, sentence.text
-        nums = [n for n in numbers_in(sentence.text) if not _is_level_or_list(sentence.text, n)]
+        nums = numbers_in(sentence.text)
         if not nums:
             continue
         s = sentence.text

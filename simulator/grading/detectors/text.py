@@ -1,5 +1,6 @@
 """Sentences with their offsets, and the small word helpers every detector shares."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,13 +20,19 @@ class Span:
 
 def sentences(text: str) -> list[Span]:
     """Split into sentences (and lines), keeping offsets; whitespace-only pieces are dropped."""
+    return list(_split(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _split(text: str) -> tuple[Span, ...]:
+    """Every detector splits the same answer: split it once."""
     out: list[Span] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         _add(text, start, match.start(), out)
         start = match.end()
     _add(text, start, len(text), out)
-    return out
+    return tuple(out)
 
 
 def _add(text: str, start: int, end: int, out: list[Span]) -> None:
