@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 _NUM = (
-    r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?\d[\d,]*(?:\.\d+)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|"
+    r"(?:[$¥€£]|RMB\s?|USD\s?|CNY\s?)?(?<![\d,.])\d[\d,]*+(?:\.\d++)?\s?(?:%|pp\b|bps\b|x\b|×|k\b|K\b|m\b|M\b|"
     r"B\b|bn\b|mn\b|million\b|billion\b|thousand\b|万|亿|percent\b|percentage points?\b)?"
 )
 _UNITS_SAID = (

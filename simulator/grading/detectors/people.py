@@ -23,11 +23,11 @@ _QUALIFIER = (
     r"Southeast Asian|SEA|UK|Hangzhou|Shanghai|Beijing|Jakarta|Manila|third[- ]party|3P|1P|"
     r"live[- ]?stream(?:ing)?|delivery|female|male|senior|junior|part[- ]time|full[- ]time|"
     r"solo|individual|corporate|government|healthcare|restaurant|local|regional|offline|online|"
-    r"\d+[- ]?(?:to|-)[- ]?\d+|aged? \d+"
+    r"(?<![\d-])\d++[- ]?(?:to|-)[- ]?\d++|aged? \d+"
 )
 SEGMENT = words_re(
-    rf"(?:{_QUALIFIER})(?:[\s-]+[\w-]+){{0,2}}?[\s-]+(?:{_SEGMENT_NOUN})",
-    rf"[a-z]+-[a-z]+(?:[\s-]+[\w-]+)?\s+(?:{_SEGMENT_NOUN})",
+    rf"(?:{_QUALIFIER})(?:[\s-]++[\w-]++){{0,2}}?[\s-]++(?:{_SEGMENT_NOUN})",
+    rf"(?<![\w-])[a-z]+-[a-z]+(?:[\s-]++[\w-]++)?\s+(?:{_SEGMENT_NOUN})",
     rf"(?:{_SEGMENT_NOUN})\s+(?:who|in|on|from|with|that|selling|buying|running|under|over|using|across|aged)\b",
     rf"(?-i:(?!(?:The|Our|My|These|Those|Many|Most|Some|All|Their|Your|Other|Such|Any|Every|Each|Few|More|"
     rf"So|And|But|Then|If|When|Because|Of|For|To|In|On|At|We|They|I)\b)[A-Z][A-Za-z]+)\s+(?:{_SEGMENT_NOUN})",

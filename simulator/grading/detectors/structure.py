@@ -157,7 +157,7 @@ POSITIONING_PARTS: dict[str, re.Pattern[str]] = {
     ),
     "is": words_re(
         r"(?:our|the) [\w\s-]{1,40}? (?:is|are) (?:the|a|an)\b",
-        r"(?-i:[A-Z][\w]+(?: [A-Z][\w]+)*) (?:is|are) (?:the|a|an)\b",
+        r"(?-i:[A-Z]\w++(?: [A-Z]\w++){0,4}+) (?:is|are) (?:the|a|an)\b",
         r"positioned as",
         r"positioning(?: statement)?",
     ),
@@ -183,8 +183,8 @@ POSITIONING_PARTS: dict[str, re.Pattern[str]] = {
 }
 
 ARITHMETIC = re.compile(
-    r"\d[\d,.]*\s?(?:%|k|m|M|B|bn|million|billion|万|亿)?\s*(?:[x×*/÷]|times|multiplied by|divided by)"
-    r"\s*(?:[$¥€]|RMB\s?)?\d|=\s*(?:[$¥€]|RMB\s?|~)?\d|\b\d[\d,.]*\s?(?:%|percent)\s+of\s+(?:those|them|"
+    r"(?<![\d,.])\d[\d,.]*+\s?(?:%|k|m|M|B|bn|million|billion|万|亿)?\s*(?:[x×*/÷]|times|multiplied by|divided by)"
+    r"\s*(?:[$¥€]|RMB\s?)?\d|=\s*(?:[$¥€]|RMB\s?|~)?\d|(?<![\d,.])\b\d[\d,.]*+\s?(?:%|percent)\s+of\s+(?:those|them|"
     r"these|that|the\s+\w+)|\bper\s+(?:year|month|user|order|household|seller|store|day|customer|head|capita)\b"
     r"|\b(?:times|multiplied by|divided by|that gives|which gives|gets you|gets us|so that's|that's about|"
     r"that's roughly|works out to|comes to|equals|is about|is roughly|is around)\b|\b(?:a|per) (?:month|year)\b",
