@@ -6,11 +6,15 @@ printed word by word as the interviewer speaks them.
 """
 
 import asyncio
+import sys
+import threading
 from collections.abc import Callable
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from simulator.domain import Debrief, Transcript
-from simulator.engine import Prompt, Session
+from simulator.engine import Prompt, Session, SessionError
+
+T = TypeVar("T")
 
 END, SKIP = ".", "/skip"
 
@@ -20,6 +24,8 @@ class PlainRunner:
         self.session, self._read_line, self.out = session, read_line, out
         self._streamed: str | None = None
         """The follow-up printed so far as it streamed in, until its prompt is shown."""
+        self._typed: list[str] = []
+        """Lines of the answer being typed."""
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -30,10 +36,26 @@ class PlainRunner:
         self.say(f"mockloop: {s.loop.title} ({len(s.loop.rounds)} rounds, {s.loop.minutes} min); session {s.id}")
         self.say(f"Grader: {s.grader.name}; interviewer: {s.interviewer.name}. "
                  "End each answer with a line that is just '.'; '/skip' skips.")
+        try:
+            return await self._loop()
+        except SessionError as exc:
+            await s.close(wait_for_grading=False)
+            print(f"mockloop: {exc}", file=sys.stderr)
+            return 1
+        except asyncio.CancelledError:  # Ctrl-C: keep the lines typed so far, then stop
+            partial = "\n".join(self._typed)
+            if partial.strip() and s.current is not None:
+                await s.submit(partial)
+            await s.close(wait_for_grading=False)
+            self._stopped("Interrupted")
+            raise
+
+    async def _loop(self) -> int:
+        s = self.session
         prompt = await s.begin(self._on_token)
         while prompt is not None:
             self._show(prompt)
-            answer, ended = await asyncio.to_thread(self._read_answer)
+            answer, ended = await _in_daemon_thread(self._read_answer)
             if ended:
                 if answer.strip():
                     await s.submit(answer)  # what was typed before the input ended is kept
@@ -81,24 +103,51 @@ class PlainRunner:
         self.say("> (end with '.')")
 
     def _read_answer(self) -> tuple[str, bool]:
-        """(text up to a '.' line, or '/skip'; whether the input ended before the '.')."""
-        lines: list[str] = []
+        """(text up to a '.' line, or '/skip'; whether the input ended before the '.').
+
+        The lines are kept on the runner as they come, so an interrupted answer is not lost."""
+        self._typed = []
         while True:
             line = self._read_line()
             if line == "":
-                return "\n".join(lines), True
+                return "\n".join(self._typed), True
             line = line.rstrip("\n").rstrip("\r")
             if line.strip() == END:
-                return "\n".join(lines), False
-            if line.strip() == SKIP and not lines:
+                return "\n".join(self._typed), False
+            if line.strip() == SKIP and not self._typed:
                 return SKIP, False
-            lines.append(line)
+            self._typed.append(line)
 
-    def _stopped(self) -> int:
+    def _stopped(self, why: str = "End of input") -> int:
         s = self.session
-        self.say(f"\nEnd of input: stopped. Everything you submitted is saved in session {s.id}.")
+        self.say(f"\n{why}: stopped. Everything you submitted is saved in session {s.id}.")
         self.say(f"Resume with: mockloop resume {s.id}")
         return 0
+
+
+async def _in_daemon_thread(read: Callable[[], T]) -> T:
+    """Run a blocking read on a daemon thread: unlike `asyncio.to_thread`, Ctrl-C does not wait for it."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def work() -> None:
+        try:
+            result = read()
+        except BaseException as exc:  # handed to the waiting coroutine
+            loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            loop.call_soon_threadsafe(settle, result, None)
+
+    threading.Thread(target=work, daemon=True).start()
+    return await done
 
 
 def render_results(transcript: Transcript, debrief: Debrief) -> str:

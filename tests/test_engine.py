@@ -207,3 +207,42 @@ def test_debrief_veto_and_hire(library) -> None:
     vetoed = build_debrief([_round({**strong, "ownership": 1}, 3)], rubric)
     assert vetoed.decision == "no-hire" and vetoed.rule.startswith("Veto")
     assert vetoed.fixes[0].signal == "ownership" and vetoed.fixes[0].quotes == ["quote ownership"]
+
+
+async def test_a_failing_grader_never_costs_the_round_its_grade(library, tmp_path: Path) -> None:
+    class BrokenGrader:
+        name = "broken"
+
+        async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
+            raise RuntimeError("endpoint answered HTML")
+
+    session = start(library, tmp_path, grader=BrokenGrader())
+    prompt = await session.begin()
+    while prompt is not None:
+        prompt = await session.submit(RICH)
+    debrief = await session.finish()
+    [record] = session.transcript.rounds
+    assert record.grade is not None and record.grade.grader == "offline-fallback"
+    assert "endpoint answered HTML" in (record.grade.fallback_reason or "")
+    assert debrief.rule and "No round was answered" not in debrief.rule
+
+
+async def test_resume_when_a_planned_question_left_the_banks(library, tmp_path: Path) -> None:
+    session = start(library, tmp_path, loop="alibaba-tpm", seed=2)
+    await session.begin()
+    await session.skip()
+    await session.close()
+    journal = session.journal.path
+    lines = journal.read_text().splitlines()
+    started = json.loads(lines[0])
+    gone = started["rounds"][0]["question_ids"][1]
+    started["rounds"][0]["question_ids"][1] = "a-question-nobody-has"
+    journal.write_text("\n".join([json.dumps(started), *lines[1:]]) + "\n")
+
+    resumed = Session.resume(None, library=library, directory=tmp_path, grader=OfflineGrader(),
+                             interviewer=ScriptedInterviewer())
+    prompt = await resumed.begin()
+    assert prompt is not None and prompt.kind == "question"
+    assert prompt.question_id not in (None, "a-question-nobody-has")
+    assert library.questions[prompt.question_id].round == "execution"
+    assert gone  # the original plan named a real question

@@ -95,3 +95,46 @@ def test_unknown_loop_is_one_line(tmp_path: Path) -> None:
 def test_resume_with_nothing_to_resume(tmp_path: Path) -> None:
     result = run_cli("resume", "--plain", "--transcripts-dir", str(tmp_path), stdin="")
     assert result.returncode == 1 and "no unfinished session" in result.stderr
+
+
+def test_ctrl_c_keeps_the_lines_typed_and_exits_at_once(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: mockloop on a real terminal
+        os.chdir(REPO)
+        os.execv(sys.executable, [sys.executable, "-m", "simulator", "run", "drill-bar-raiser", "--plain",
+                                  "--transcripts-dir", str(tmp_path)])
+
+    def read_until(marker: bytes, seconds: float = 20) -> bytes:
+        seen, end = b"", time.monotonic() + seconds
+        while marker not in seen and time.monotonic() < end:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+        return seen
+
+    assert b"(end with '.')" in read_until(b"(end with '.')")
+    os.write(fd, f"{ANSWER}\n".encode())
+    time.sleep(0.5)
+    os.write(fd, b"\x03")
+    assert b"Interrupted: stopped" in read_until(b"interrupted")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 130
+    [journal] = sessions(tmp_path)
+    texts = [json.loads(line).get("text") for line in journal.read_text().splitlines()]
+    assert ANSWER in texts
+
+
+def test_transcripts_dir_that_is_a_file_is_one_line(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a directory")
+    run = run_cli("run", "drill-prfaq", "--plain", "--transcripts-dir", str(afile), stdin="")
+    assert run.returncode == 1 and run.stderr.startswith("mockloop: cannot save sessions in")
+    listed = run_cli("transcripts", "list", "--transcripts-dir", str(afile))
+    assert listed.returncode == 1 and "is not a directory" in listed.stderr
+    for result in (run, listed):
+        assert "Traceback" not in result.stderr

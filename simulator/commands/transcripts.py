@@ -46,10 +46,13 @@ def _warn(problems: list[str]) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     from simulator.locations import transcripts_dir
-    from simulator.store import list_sessions
+    from simulator.store import TranscriptError, list_sessions
 
     directory = transcripts_dir(args.transcripts_dir)
-    sessions = list_sessions(directory)
+    try:
+        sessions = list_sessions(directory)
+    except TranscriptError as exc:
+        return fail(str(exc))
     for session in sessions:
         _warn(session.problems)
     if args.json:

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Literal
 
 from simulator.content import Library
-from simulator.domain import Debrief, LoopSpec, RoundRecord, Rubric, Transcript
+from simulator.domain import Debrief, LoopSpec, Question, RoundRecord, Rubric, Transcript
 from simulator.engine.clock import RoundClock
 from simulator.engine.picking import pick_questions, recent_question_ids
 from simulator.grading.base import Grader
 from simulator.grading.debrief import GradedRound, build_debrief
+from simulator.grading.offline import grade_offline
 from simulator.grading.requests import from_round
 from simulator.interviewer import FollowupContext, Interviewer
 from simulator.interviewer.base import TokenSink
@@ -118,7 +119,10 @@ class Session:
         for spec, ids in zip(loop.rounds, plan, strict=True):
             if not ids:
                 raise SessionError(f"no questions for round type {spec.type!r}; see `mockloop questions list`")
-        journal = Journal.create(directory, loop.id)
+        try:
+            journal = Journal.create(directory, loop.id)
+        except OSError as exc:
+            raise SessionError(f"cannot save sessions in {directory}: {exc.strerror or exc}") from None
         session = cls(
             library=library,
             loop=loop,
@@ -160,7 +164,10 @@ class Session:
         from simulator.store import JournalBusy, TranscriptError, latest_unfinished, load_session
 
         if transcript_id is None:
-            latest = latest_unfinished(directory)
+            try:
+                latest = latest_unfinished(directory)
+            except TranscriptError as exc:
+                raise SessionError(str(exc)) from None
             if latest is None:
                 raise SessionError(f"no unfinished session in {directory}")
             transcript_id = latest.id
@@ -179,6 +186,8 @@ class Session:
             journal = Journal.open(directory, transcript.id)
         except JournalBusy as exc:
             raise SessionError(str(exc)) from None
+        except OSError as exc:
+            raise SessionError(f"cannot write to {directory}: {exc.strerror or exc}") from None
         builder = TranscriptBuilder(str(journal.path))
         builder.transcript = transcript
         session = cls(
@@ -333,13 +342,24 @@ class Session:
                     self._record(FollowupAsked(round=record.index, text=followup.text, probe_signal=followup.signal))
                     return self._prompt(record)
         if len(mains) < len(record.question_ids):
-            question_id = record.question_ids[len(mains)]
-            question = self.library.questions.get(question_id)
-            if question is None:
-                raise SessionError(f"question {question_id!r} is no longer in the question banks")
+            question = self._planned_question(record, len(mains))
             self._record(QuestionAsked(round=record.index, text=question.text, question_id=question.id))
             return self._prompt(record)
         return None
+
+    def _planned_question(self, record: RoundRecord, position: int) -> Question:
+        """The question planned at `position`, or, if the banks no longer have it (the content changed
+        since the loop started), the first unused question of the same round type."""
+        planned = self.library.questions.get(record.question_ids[position])
+        if planned is not None:
+            return planned
+        used = {q for r in self.transcript.rounds for q in r.question_ids}
+        used |= {t.question_id for r in self.transcript.rounds for t in r.turns if t.question_id}
+        spare = sorted((q for q in self.library.questions_for(record.type) if q.id not in used), key=lambda q: q.id)
+        if not spare:
+            raise SessionError(f"question {record.question_ids[position]!r} is no longer in the question banks "
+                               f"and no other {record.type} question is left to ask")
+        return spare[0]
 
     def _prompt(self, record: RoundRecord) -> Prompt:
         turns = record.turns
@@ -367,9 +387,13 @@ class Session:
 
     async def _grade_round(self, index: int) -> None:
         record = self.transcript.rounds[index]
+        request = from_round(record)
         try:
-            grade = await self.grader.grade(from_round(record), self.rubric)
-        except Exception as exc:  # a grader failure must not lose the session; it is reported
-            self.grading_errors.append(f"round {record.title}: {exc}")
-            return
+            grade = await self.grader.grade(request, self.rubric)
+        except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
+            reason = f"{self.grader.name} grader failed ({exc}); graded offline"
+            self.grading_errors.append(f"round {record.title}: {reason}")
+            grade = grade_offline(request, self.rubric).model_copy(
+                update={"grader": "offline-fallback", "fallback_reason": f"{type(exc).__name__}: {exc}"}
+            )
         self._record(RoundGraded(round=index, grade=grade))

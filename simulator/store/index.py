@@ -87,6 +87,13 @@ def load_session(directory: Path, transcript_id: str) -> tuple[Transcript, list[
     The final transcript if it exists and reads, else the replayed journal. Raises
     `TranscriptError` (one line) for an unknown id or when nothing readable is left.
     """
+    try:
+        return _load(directory, transcript_id)
+    except PermissionError as exc:
+        raise TranscriptError(f"{exc.filename or directory}: permission denied") from None
+
+
+def _load(directory: Path, transcript_id: str) -> tuple[Transcript, list[str]]:
     transcript_id = _resolve(directory, transcript_id)
     final, journal = final_path(directory, transcript_id), journal_path(directory, transcript_id)
     problems: list[str] = []
@@ -126,8 +133,12 @@ def _scan(directory: Path) -> dict[str, tuple[int, int]]:
     files = {}
     try:
         entries = list(os.scandir(directory))
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return {}
+    except NotADirectoryError:
+        raise TranscriptError(f"{directory} is not a directory; pass a transcripts directory") from None
+    except PermissionError:
+        raise TranscriptError(f"{directory}: permission denied") from None
     for entry in entries:
         name = entry.name
         if name.startswith(".") or not name.endswith((FINAL_SUFFIX, JOURNAL_SUFFIX)):

@@ -38,8 +38,12 @@ def journal_path(directory: Path, transcript_id: str) -> Path:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) if missing; one we create is 0700 whatever the umask."""
+    """Create `directory` (and parents) if missing, 0700 whatever the umask; an existing one of ours
+    (such as the `transcripts/` a git clone makes 0755) is made private too."""
     if directory.is_dir():
+        info = directory.stat()
+        if info.st_mode & 0o077 and hasattr(os, "getuid") and info.st_uid == os.getuid():
+            os.chmod(directory, PRIVATE_DIR)
         return
     directory.parent.mkdir(parents=True, exist_ok=True)
     try:
