@@ -170,3 +170,21 @@ rounds:
     messages = [str(p) for p in lib.problems]
     assert len(messages) == 2
     assert all(":8:" in m and "rounds[1].type" in m for m in messages)
+
+
+def test_a_broken_working_copy_is_not_silently_replaced(tmp_path: Path) -> None:
+    from simulator.content.library import BrokenContent
+
+    write(tmp_path / "work" / "rubrics" / "mini.yaml", "id: mini\ntitle: [unclosed\n")
+    write(tmp_path / "shipped" / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    lib = load_library([tmp_path / "work", tmp_path / "shipped"])
+    with pytest.raises(BrokenContent, match=r"mini\.yaml does not load .*:3:1: YAML syntax error"):
+        lib.rubric("mini")
+    assert "mini" not in lib.rubrics
+
+
+def test_a_broken_file_shadowed_by_an_earlier_good_one_is_harmless(tmp_path: Path) -> None:
+    write(tmp_path / "work" / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    write(tmp_path / "shipped" / "rubrics" / "mini.yaml", "id: mini\ntitle: [unclosed\n")
+    lib = load_library([tmp_path / "work", tmp_path / "shipped"])
+    assert lib.rubric("mini").title == "Mini rubric"

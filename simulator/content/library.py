@@ -30,6 +30,14 @@ class UnknownId(LookupError):
         super().__init__(f"unknown {kind} {wanted!r}; expected one of: {', '.join(sorted(known))}")
 
 
+class BrokenContent(LookupError):
+    """The file that defines this id, earlier on the search path, does not load: it is not silently
+    replaced by a later copy (a coach editing ./rubrics/amazon-pm.yaml must see their mistake)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 @dataclass
 class Library:
     rubrics: dict[str, Rubric] = field(default_factory=dict)
@@ -37,13 +45,19 @@ class Library:
     questions: dict[str, Question] = field(default_factory=dict)
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    broken: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, id) -> why: ids whose first file on the search path does not load."""
 
     def rubric(self, rubric_id: str) -> Rubric:
+        if ("rubric", rubric_id) in self.broken:
+            raise BrokenContent(self.broken[("rubric", rubric_id)])
         if rubric_id not in self.rubrics:
             raise UnknownId("rubric", rubric_id, list(self.rubrics))
         return self.rubrics[rubric_id]
 
     def loop(self, loop_id: str) -> LoopSpec:
+        if ("loop", loop_id) in self.broken:
+            raise BrokenContent(self.broken[("loop", loop_id)])
         if loop_id not in self.loops:
             raise UnknownId("loop", loop_id, list(self.loops))
         return self.loops[loop_id]
@@ -61,7 +75,7 @@ def _files(roots: list[Path], pattern: str) -> list[tuple[int, Path]]:
 
 def _first_wins(
     kind: str, found: list[tuple[int, Path, str, Any]], problems: list[Problem]
-) -> dict[str, tuple[Path, Any]]:
+) -> dict[str, tuple[int, Path, Any]]:
     """Keep the first file per id on the search path; report same-id files within one root."""
     chosen: dict[str, tuple[int, Path, Any]] = {}
     for rank, path, item_id, item in found:
@@ -75,10 +89,13 @@ def _first_wins(
                 )
             continue
         chosen[item_id] = (rank, path, item)
-    return {k: (p, item) for k, (_, p, item) in chosen.items()}
+    return chosen
 
 
-def _parse_all(model: type, files: list[tuple[int, Path]], problems: list[Problem]) -> list:
+def _parse_all(
+    model: type, files: list[tuple[int, Path]], problems: list[Problem], failed: list[tuple[int, Path, Problem]]
+) -> list:
+    """The files that load; each that does not adds its problems and (rank, path, first problem) to `failed`."""
     out = []
     for rank, path in files:
         try:
@@ -86,7 +103,21 @@ def _parse_all(model: type, files: list[tuple[int, Path]], problems: list[Proble
             out.append((rank, path, validate(model, data, path), data))
         except ContentError as exc:
             problems.extend(exc.problems)
+            failed.append((rank, path, exc.problems[0]))
     return out
+
+
+def _block_shadowed(kind: str, failed: list[tuple[int, Path, Problem]], chosen: dict, lib: "Library") -> None:
+    """A file that fails to load hides the same-named id from later roots instead of letting it through."""
+    for rank, path, problem in failed:
+        item_id = path.stem
+        if item_id in chosen and chosen[item_id][0] < rank:
+            continue  # an earlier root defines it properly: the broken file was shadowed anyway
+        chosen.pop(item_id, None)
+        lib.broken.setdefault(
+            (kind, item_id),
+            f"{kind} {item_id!r}: {path} does not load ({problem}); fix it, or run `mockloop rubrics validate`",
+        )
 
 
 def resolve_rubric(
@@ -160,32 +191,36 @@ def load_library(roots: list[Path] | None = None) -> Library:
     lib = Library()
     problems = lib.problems
 
-    parsed_rubrics = _parse_all(Rubric, _files(roots, RUBRIC_GLOB), problems)
+    failed: list[tuple[int, Path, Problem]] = []
+    parsed_rubrics = _parse_all(Rubric, _files(roots, RUBRIC_GLOB), problems, failed)
     rubrics = _first_wins(
         "rubric", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_rubrics], problems
     )
-    parents = {rid: item for rid, (_, item) in rubrics.items()}
-    for rubric_id, (path, (rubric, src)) in rubrics.items():
+    _block_shadowed("rubric", failed, rubrics, lib)
+    parents = {rid: item for rid, (_, _, item) in rubrics.items()}
+    for rubric_id, (_, path, (rubric, src)) in rubrics.items():
         resolved = resolve_rubric(rubric, src, parents, problems)
         if resolved is not None:
             lib.rubrics[rubric_id] = resolved
             lib.sources[("rubric", rubric_id)] = path
 
-    parsed_banks = _parse_all(QuestionBank, _files(roots, BANK_GLOB), problems)
+    parsed_banks = _parse_all(QuestionBank, _files(roots, BANK_GLOB), problems, [])
     questions = [
         (rank, path, q.id, (q, Source(path, data), i))
         for rank, path, bank, data in parsed_banks
         for i, q in enumerate(bank.questions)
     ]
-    for qid, (path, (question, _, _)) in _first_wins("question", questions, problems).items():
+    for qid, (_, path, (question, _, _)) in _first_wins("question", questions, problems).items():
         lib.questions[qid] = question
         lib.sources[("question", qid)] = path
 
-    parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems)
+    failed = []
+    parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems, failed)
     loops = _first_wins(
         "loop", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_loops], problems
     )
-    for loop_id, (path, (loop, src)) in loops.items():
+    _block_shadowed("loop", failed, loops, lib)
+    for loop_id, (_, path, (loop, src)) in loops.items():
         problems.extend(_check_loop(loop, src, lib))
         lib.loops[loop_id] = loop
         lib.sources[("loop", loop_id)] = path
@@ -228,4 +263,4 @@ def _check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
     return found
 
 
-__all__ = ["Library", "UnknownId", "load_library", "resolve_rubric"]
+__all__ = ["BrokenContent", "Library", "UnknownId", "load_library", "resolve_rubric"]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.content import ContentError, load_library
-from simulator.content.library import Library, Source, UnknownId, resolve_rubric
+from simulator.content.library import Library, Source, resolve_rubric
 from simulator.content.loader import validate
 from simulator.content.yamlio import position, read_yaml
 from simulator.domain import AnswerSheet, Rubric
@@ -98,7 +98,7 @@ class RubricChooser:
     def _by_id(self, rubric_id: str) -> Rubric:
         try:
             return self.library.rubric(rubric_id)
-        except UnknownId as exc:
+        except LookupError as exc:
             raise InputError(str(exc)) from None
 
     def _from_file(self, path: Path) -> Rubric:
