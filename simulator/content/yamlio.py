@@ -35,6 +35,8 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {what}")]) from None
     except YAMLError as exc:
         raise ContentError([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ContentError([Problem(path, 1, 1, "", "YAML nested too deeply to read")]) from None
     if data is None:
         raise ContentError([Problem(path, 1, 1, "", "file is empty; expected a YAML mapping")])
     if not isinstance(data, CommentedMap):
