@@ -70,6 +70,8 @@ class Reply:
     """Streams only: seconds to wait before each delta after the first (a model still speaking)."""
     usage: tuple[int, int, int] = (100, 20, 0)
     """Prompt, completion and cached tokens reported."""
+    content_type: str = "application/json"
+    """The content-type header of a reply that is not streamed."""
 
 
 Responder = Reply | Callable[[Recorded], Reply]
@@ -129,6 +131,17 @@ def rate_limited(*, retry_after: str | None = None, retry_after_ms: str | None =
 def schema_refused() -> Reply:
     """What a server without structured outputs says to `response_format: json_schema`."""
     return error(400, "response_format type 'json_schema' is not supported by this server")
+
+
+def html_page(status: int = 200) -> Reply:
+    """What a web server that is not an OpenAI-compatible API answers: an HTML page."""
+    page = "<!doctype html>\n<html><head><title>Welcome</title></head><body><h1>It works!</h1></body></html>\n"
+    return Reply(status=status, body=page, content_type="text/html; charset=utf-8")
+
+
+def invalid_json() -> Reply:
+    """A body served as application/json that does not parse as JSON."""
+    return Reply(body='{"id": "chatcmpl-broken", "choices": [')
 
 
 def streamed(deltas: list[str], *, cut_after: int | None = None, finish: bool = True, gap: float = 0.0) -> Reply:
@@ -338,7 +351,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 data = _completion(request.get("model", MODEL), reply.content, reply.usage)
             raw = data.encode() if isinstance(data, str) else json.dumps(data).encode()
             self.send_response(reply.status)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", reply.content_type)
             self.send_header("content-length", str(len(raw)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)

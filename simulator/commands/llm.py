@@ -138,8 +138,10 @@ def _source(sources: dict[str, str], name: str) -> str:
 
 
 def _endpoint_problem(exc: "LLMError") -> str:
-    if exc.status is None:
-        return f"unreachable: {exc}"
+    from simulator.llm import LLMUnavailable
+
+    if exc.status is None:  # unreachable, or it answered but not as an OpenAI-compatible API does
+        return f"unreachable: {exc}" if isinstance(exc, LLMUnavailable) else str(exc)
     if exc.status in (401, 403):
         return f"the server refused the API key: {exc}"
     if exc.status == 404:

@@ -76,6 +76,11 @@ class LLMSettings(BaseModel):
             return NO_KEY_PLACEHOLDER
         raise LLMError(OFFLINE)
 
+    @property
+    def endpoint(self) -> str:
+        """The base URL requests go to: the configured one, else OpenAI's."""
+        return self.base_url or OPENAI_BASE_URL
+
     def model_for(self, role: Role) -> str:
         specific = self.grader_model if role == "grader" else self.interviewer_model
         return specific or self.model
@@ -123,12 +128,20 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as exc:
+        # The file:line:column form of simulator/content/yamlio.py::read_yaml, which this layer may not
+        # import (docs/ARCHITECTURE.md): ruamel's own message is several lines citing "<unicode string>".
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(" ".join(str(p).split()) for p in (exc.context, exc.problem) if p)
+        raise LLMError(f"{path}:{line}:{col}: cannot read the config file: YAML syntax error: {what}") from None
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        raise LLMError(f"{path}: cannot read the config file: {exc}") from None
+        detail = " ".join(str(exc).split())
+        raise LLMError(f"{path}: cannot read the config file: {detail}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -18,3 +18,11 @@ class LLMUnavailable(LLMError):
 
 class LLMBadOutput(LLMError):
     """The model answered, but not with what was asked for (even after one repair re-ask)."""
+
+
+def not_openai_compatible(base_url: str, detail: str) -> LLMError:
+    """The endpoint answered, but not as the OpenAI API does (an HTML page, invalid JSON, ...)."""
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:199] + "…"
+    return LLMError(f"the endpoint at {base_url} did not answer like an OpenAI-compatible API: {detail}")

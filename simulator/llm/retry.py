@@ -6,6 +6,7 @@ errors, with exponential backoff and jitter otherwise. Other 4xx fail at once. T
 """
 
 import email.utils
+import json
 import logging
 import random
 import time
@@ -21,7 +22,7 @@ from tenacity import (
 )
 
 from simulator.llm.config import LLMSettings
-from simulator.llm.errors import LLMError, LLMUnavailable
+from simulator.llm.errors import LLMError, LLMUnavailable, not_openai_compatible
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -79,7 +80,12 @@ def _log_retry(state: RetryCallState) -> None:
 
 
 async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) -> T:
-    """Run `call` under the policy; `openai` errors come out as LLMError or LLMUnavailable."""
+    """Run `call` under the policy; every error comes out as LLMError or LLMUnavailable.
+
+    `openai` errors are translated; anything else the SDK raises (an HTML page it cannot parse,
+    invalid JSON) means the endpoint is not OpenAI-compatible, and is not retried.
+    asyncio.CancelledError and KeyboardInterrupt are not Exceptions and pass through untouched.
+    """
     import openai
 
     started = time.monotonic()
@@ -102,8 +108,13 @@ async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) ->
     )
     try:
         return await retrying(counted)
+    except LLMError:
+        raise
     except openai.OpenAIError as exc:
         raise _translate(exc, attempts, time.monotonic() - started) from exc
+    except Exception as exc:
+        log.debug("the SDK could not read the reply", exc_info=True)
+        raise not_openai_compatible(settings.endpoint, _unreadable(exc)) from exc
 
 
 def _translate(exc: Exception, attempts: int, elapsed: float) -> LLMError:
@@ -113,6 +124,12 @@ def _translate(exc: Exception, attempts: int, elapsed: float) -> LLMError:
         message = f"{_describe(exc)} (gave up after {tries} in {elapsed:.1f} s)"
         return LLMUnavailable(message, status=status)
     return LLMError(f"the server refused the request: {_describe(exc)}", status=status)
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"its reply is not valid JSON ({exc})"
+    return f"its reply could not be read ({type(exc).__name__}: {exc})"
 
 
 def _describe(exc: BaseException | None) -> str:

@@ -4,8 +4,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pydantic import BaseModel
+
 from simulator.llm.client import make_client
 from simulator.llm.config import LLMSettings
+from simulator.llm.errors import LLMError, not_openai_compatible
 from simulator.llm.retry import with_retry
 from simulator.llm.usage import Usage, UsageMeter, request_usage
 
@@ -49,12 +52,20 @@ class LLMSession:
     async def chat(
         self, model: str, messages: Messages, tally: Usage | None = None, **params: Any
     ) -> "ChatCompletion":
-        """One chat completion; its usage is added to the session and to `tally`."""
+        """One chat completion; its usage is added to the session and to `tally`.
+
+        Raises LLMError when the reply is not a chat completion (the SDK hands back whatever
+        body a server sends that is not JSON, such as an HTML page, as a str).
+        """
+        from openai.types.chat import ChatCompletion
+
         completion = await self._request(
             lambda client: client.chat.completions.create(
                 model=model, messages=messages, **self._sampling(), **params
             )
         )
+        if not isinstance(completion, ChatCompletion) or not isinstance(completion.choices, list):
+            raise self._not_compatible("POST /chat/completions", completion, "a chat completion")
         self.record(model, completion.usage, tally)
         return completion
 
@@ -62,16 +73,45 @@ class LLMSession:
         self, model: str, messages: Messages, **params: Any
     ) -> "AsyncStream[ChatCompletionChunk]":
         """A streamed chat completion; retried until its first byte, not after."""
-        return await self._request(
+        from openai import AsyncStream
+
+        stream = await self._request(
             lambda client: client.chat.completions.create(
                 model=model, messages=messages, stream=True,
                 stream_options={"include_usage": True}, **self._sampling(), **params,
             )
         )
+        if not isinstance(stream, AsyncStream):
+            raise self._not_compatible("POST /chat/completions", stream, "a stream of chunks")
+        return stream
 
     async def list_models(self) -> list[str]:
-        page = await self._request(lambda client: client.models.list())
-        return [model.id for model in page.data]
+        """The ids the server lists; raises LLMError when it answers anything but a list of models."""
+
+        async def fetch(client: "AsyncOpenAI") -> Any:
+            raw = await client.models.with_raw_response.list()
+            kind = raw.headers.get("content-type", "")
+            if "json" not in kind.lower():  # the SDK would hand the body on as a str and trip over it
+                answer = f"{kind.split(';')[0] or 'no content type'} {raw.http_response.text[:80]!r}"
+                raise not_openai_compatible(self.settings.endpoint,
+                                            f"GET /models answered {answer}, not a list of models")
+            return raw.parse()
+
+        page = await self._request(fetch)
+        data = getattr(page, "data", None)
+        ids = [getattr(model, "id", None) for model in data] if isinstance(data, list) else [None]
+        if not all(isinstance(model_id, str) for model_id in ids):
+            raise self._not_compatible("GET /models", page, "a list of models")
+        return ids
+
+    def _not_compatible(self, request: str, reply: object, expected: str) -> LLMError:
+        if isinstance(reply, str):
+            got = f"text {reply[:80]!r}"
+        elif isinstance(reply, BaseModel):
+            got = f"JSON without the fields of {expected}"
+        else:
+            got = f"JSON {repr(reply)[:80]}"
+        return not_openai_compatible(self.settings.endpoint, f"{request} answered {got}, not {expected}")
 
     def record(self, model: str, reported: Any, tally: Usage | None = None) -> None:
         usage = request_usage(model, reported, self.settings.prices)

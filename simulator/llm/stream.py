@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 
-from simulator.llm.errors import LLMError
+from simulator.llm.errors import LLMError, not_openai_compatible
 from simulator.llm.session import LLMSession, Messages
 from simulator.llm.usage import Usage
 
@@ -20,11 +20,13 @@ async def stream_text(
 
     stream = await session.open_stream(model, messages)
     received = 0
+    chunks = 0
     finished = False
     reported = None
     try:
         async with stream:
             async for chunk in stream:
+                chunks += 1
                 reported = chunk.usage or reported
                 for choice in chunk.choices:
                     text = choice.delta.content if choice.delta else None
@@ -35,7 +37,13 @@ async def stream_text(
     except (openai.OpenAIError, ValueError) as exc:
         why = exc.__cause__ or exc
         raise LLMError(f"the stream was cut after {received} characters ({why})") from exc
+    except Exception as exc:  # a chunk that is not a chat.completion.chunk
+        detail = f"its stream could not be read ({type(exc).__name__}: {exc})"
+        raise not_openai_compatible(session.settings.endpoint, detail) from exc
     finally:
         session.record(model, reported, tally)
+    if not chunks:
+        detail = "POST /chat/completions with stream=true sent no chat.completion.chunk events"
+        raise not_openai_compatible(session.settings.endpoint, detail)
     if not finished:
         raise LLMError(f"the stream ended before the model finished ({received} characters came)")

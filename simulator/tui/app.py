@@ -1,25 +1,210 @@
-"""Placeholder app until the interview screens land."""
+"""The mockloop app: Home, the interview, grading and debrief, transcripts, rubrics.
 
-from typing import ClassVar
+Start-up imports Textual and this package's light modules only. The environment (content library,
+grader, transcripts dir) is built in a worker once Home is painted, and the engine, store and
+grading are imported by the screens and workers that use them.
+"""
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from simulator.tui.messages import EnvironmentLoaded, LibraryReloaded, SessionOpened, WorkFailed
+
+if TYPE_CHECKING:
+    from simulator.engine import Session
+    from simulator.engine.environment import Environment
+    from simulator.tui.grader_mode import GraderMode
+
+OpenSession = Callable[["Environment"], "Session"]
+"""Starts or resumes a session, e.g. `lambda env: env.start("amazon-pm")`; may raise SessionError."""
+
+DARK, LIGHT = "textual-dark", "textual-light"
+
+
+@runtime_checkable
+class GuardsQuit(Protocol):
+    """A screen that asks before the app quits (an interview in progress)."""
+
+    def ask_to_quit(self) -> None: ...
+
+
+def _home() -> Screen[None]:
+    from simulator.tui.screens import HomeScreen
+
+    return HomeScreen()
+
+
+def _transcripts() -> Screen[None]:
+    from simulator.tui.screens import BrowserScreen
+
+    return BrowserScreen()
+
+
+def _rubrics() -> Screen[None]:
+    from simulator.tui.screens import RubricsScreen
+
+    return RubricsScreen()
+
+
+def _navigable(screen: Screen[object]) -> bool:
+    """May the palette take the user elsewhere from `screen`? Not from an interview, grading or a dialog."""
+    return bool(getattr(screen, "NAVIGABLE", False))
 
 
 class MockloopApp(App[None]):
     TITLE = "mockloop"
-    BINDINGS: ClassVar = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar = {"home": _home, "transcripts": _transcripts, "rubrics": _rubrics}
+    DEFAULT_MODE = "home"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "toggle_theme", "Light/dark", show=False)]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("mockloop: the interview screens are coming. Press q to quit.")
-        yield Footer()
+    env: var[Environment | None] = var(None)
+    """None until the worker started on mount has built it; screens watch it."""
+
+    def __init__(
+        self, env: Environment | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+    ) -> None:
+        super().__init__()
+        self._given_env = env
+        self._open_session = open_session
+        self.seed = seed
+        """Seed for loops started from Home (tests pin the questions with it)."""
+        self.grader_mode: GraderMode | None = None
+        self.theme = DARK
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._prepare, self._given_env)  # paint Home first, then load
+
+    @work(thread=True, exclusive=True, group="environment", exit_on_error=False)
+    def _prepare(self, env: Environment | None) -> None:
+        from simulator.tui.grader_mode import grader_mode
+
+        notes: list[str] = []
+        if env is None:
+            from simulator.engine.environment import Environment, EnvironmentUnavailable
+
+            try:
+                env = Environment.create(interviewer=None)  # the LLM interviewer when an endpoint is configured
+            except EnvironmentUnavailable as exc:
+                notes.append(f"{exc}; the scripted interviewer asks the follow-ups")
+                env = Environment.create(interviewer="scripted")
+        mode = grader_mode(env.grader.name)
+        if mode.problem:
+            notes.append(mode.problem)
+        self.post_message(EnvironmentLoaded(env, mode, notes))
+
+    def on_environment_loaded(self, message: EnvironmentLoaded) -> None:
+        for note in message.notes:
+            self.notify(note, title="Working offline", severity="warning", timeout=12, markup=False)
+        self.grader_mode = message.mode
+        self.env = message.env
+        if self._open_session is not None:
+            opener, self._open_session = self._open_session, None
+            self.open_session(opener)
+
+    def use_environment(self, env: Environment, mode: GraderMode) -> None:
+        """Switch grader or library; screens watching `env` refresh."""
+        self.grader_mode = mode
+        self.env = env
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        if self.env is not None:
+            self.env = dataclasses.replace(self.env, library=message.library)
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    def start_loop(self, loop_id: str) -> None:
+        seed = self.seed
+        self.open_session(lambda env: env.start(loop_id, seed=seed))
+
+    def resume_session(self, transcript_id: str | None) -> None:
+        """Resume `transcript_id`, or the latest unfinished session when None."""
+        self.open_session(lambda env: env.resume(transcript_id))
+
+    @work(thread=True, exclusive=True, group="open-session", exit_on_error=False)
+    def open_session(self, opener: OpenSession) -> None:
+        from simulator.engine import SessionError
+
+        env = self.env
+        if env is None:
+            self.post_message(WorkFailed("Not ready", "the content library is still loading; try again in a moment"))
+            return
+        try:
+            session = opener(env)
+        except SessionError as exc:
+            self.post_message(WorkFailed("Cannot open the session", str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(WorkFailed("Cannot write the transcript", f"{env.directory}: {exc.strerror or exc}"))
+            return
+        self.post_message(SessionOpened(session))
+
+    def on_session_opened(self, message: SessionOpened) -> None:
+        from simulator.tui.screens import InterviewScreen
+
+        self.switch_mode("home")
+        self.push_screen(InterviewScreen(message.session))
+
+    # -- navigation, quitting, themes, errors --------------------------------------------------
+
+    def action_go(self, mode: str) -> None:
+        """Show Home, Transcripts or Rubrics; Home drops whatever was opened over it."""
+        self.switch_mode(mode)
+        if mode == "home":
+            while len(self.screen_stack) > 1 and _navigable(self.screen):
+                self.pop_screen()
+
+    async def action_quit(self) -> None:
+        if isinstance(self.screen, GuardsQuit):
+            self.screen.ask_to_quit()
+        else:
+            self.exit()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if _navigable(screen):
+            places = (
+                ("Home", "Loops and drills, recent sessions, your signal trend", "home"),
+                ("Transcripts", "Every saved session: filter, search, open, re-grade, export, resume", "transcripts"),
+                ("Rubrics", "Signals, level anchors, round weights and content problems", "rubrics"),
+            )
+            for title, help_text, mode in places:
+                yield SystemCommand(title, help_text, partial(self.action_go, mode))
+        yield SystemCommand("Toggle dark/light theme", "Switch between the dark and the light theme (F9)",
+                            self.action_toggle_theme)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.notify(message.reason, title=message.what, severity="error", timeout=10, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed unexpectedly becomes a notification, never a crash."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error",
+                        timeout=15, markup=False)
 
 
-def make_app() -> MockloopApp:
-    return MockloopApp()
+def make_app(
+    env: Environment | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+) -> MockloopApp:
+    """The app the CLI runs and the tests drive: Home, or the interview at once with `open_session`."""
+    return MockloopApp(env, open_session, seed=seed)
 
 
-def run_app(env: object, open_session: object = None) -> int:
-    make_app().run()
+def run_app(env: Environment | None = None, open_session: OpenSession | None = None) -> int:
+    make_app(env, open_session).run()
     return 0

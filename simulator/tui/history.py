@@ -1,0 +1,110 @@
+"""What Home and the transcripts browser say about past sessions. No Textual here.
+
+Listing uses the store's cached index; a transcript is read only for the trend (the latest
+finished few) and for a search in answers (files whose raw text cannot match are skipped).
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from simulator.domain import Transcript
+from simulator.domain.rubric import CORE_SIGNALS
+from simulator.store import SessionSummary, TranscriptError, load_session
+
+TREND_SESSIONS = 12
+RESULTS = ("hire", "no-hire", "unfinished", "finished", "unreadable")
+
+
+def result_word(summary: SessionSummary) -> str:
+    """One of RESULTS: what the filter matches and the table shows."""
+    if not summary.readable:
+        return "unreadable"
+    if summary.decision:
+        return summary.decision
+    return "finished" if summary.finished else "unfinished"
+
+
+def result_text(summary: SessionSummary) -> str:
+    word = result_word(summary)
+    if word in ("hire", "no-hire") and summary.mean is not None:
+        return f"{word.upper().replace('-', ' ')} {summary.mean:.2f}"
+    return word
+
+
+def started_text(summary: SessionSummary, year: bool = True) -> str:
+    """The start as recorded (not converted to this machine's zone), e.g. `2026-11-23 15:54`."""
+    if summary.started is None:
+        return ""
+    return summary.started.strftime("%Y-%m-%d %H:%M" if year else "%m-%d %H:%M")
+
+
+def matches(summary: SessionSummary, query: str) -> bool:
+    """Every word of `query` matches: a result word (`hire`, `no-hire`, `unfinished`, ...) exactly,
+    any other word as part of the loop id or title, the start date, or the id."""
+    haystack = " ".join((summary.loop, summary.loop_title, started_text(summary), summary.id)).lower()
+    result = result_word(summary)
+    for word in query.lower().split():
+        if word in RESULTS:
+            if word != result:
+                return False
+        elif word not in haystack:
+            return False
+    return True
+
+
+def answers_of(transcript: Transcript) -> Iterable[str]:
+    for record in transcript.rounds:
+        for turn in record.turns:
+            if turn.answer and not turn.skipped:
+                yield turn.answer
+
+
+def search_answers(directory: Path, sessions: Sequence[SessionSummary], needle: str) -> set[str]:
+    """Ids of the sessions with `needle` (any case) in one of the candidate's answers."""
+    needle = needle.strip().lower()
+    if not needle:
+        return set()
+    raw_needle = json.dumps(needle, ensure_ascii=False)[1:-1]
+    found: set[str] = set()
+    for summary in sessions:
+        if not summary.readable:
+            continue
+        try:
+            raw = summary.path.read_text(encoding="utf-8", errors="replace").lower()
+        except OSError:
+            continue
+        if raw_needle not in raw:
+            continue  # cannot be in an answer: skip parsing the transcript
+        try:
+            transcript, _ = load_session(directory, summary.id)
+        except TranscriptError:
+            continue
+        if any(needle in answer.lower() for answer in answers_of(transcript)):
+            found.add(summary.id)
+    return found
+
+
+def signal_trend(
+    directory: Path,
+    sessions: Sequence[SessionSummary],
+    signals: Sequence[str] = CORE_SIGNALS,
+    last: int = TREND_SESSIONS,
+) -> dict[str, list[float]]:
+    """Each signal's debrief mean in the latest `last` finished sessions, oldest first.
+
+    A session that did not grade a signal adds no point for it; signals with no point are left out.
+    """
+    trend: dict[str, list[float]] = {signal: [] for signal in signals}
+    graded = [s for s in sessions if s.readable and s.decision][-last:]
+    for summary in graded:
+        try:
+            transcript, _ = load_session(directory, summary.id)
+        except TranscriptError:
+            continue
+        if transcript.debrief is None:
+            continue
+        for signal in signals:
+            if signal in transcript.debrief.signals:
+                trend[signal].append(transcript.debrief.signals[signal].mean)
+    return {signal: values for signal, values in trend.items() if values}

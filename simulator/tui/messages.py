@@ -1,0 +1,104 @@
+"""Every message the app's workers post: small dataclasses, results travel up as messages.
+
+Flood messages (streamed follow-up words, grading progress) replace the pending one instead of
+queueing, so a fast producer never backs the screen up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from simulator.content import Library
+    from simulator.domain import Transcript
+    from simulator.engine import Prompt, Session
+    from simulator.engine.environment import Environment
+    from simulator.store import SessionSummary
+    from simulator.tui.grader_mode import GraderMode
+
+
+@dataclass
+class EnvironmentLoaded(Message):
+    """The library, grader and transcripts dir are ready (built in a worker after first paint)."""
+
+    env: Environment
+    mode: GraderMode
+    notes: list[str] = field(default_factory=list)
+    """Why the environment differs from what the settings asked for (shown as warnings)."""
+
+
+@dataclass
+class SessionOpened(Message):
+    session: Session
+
+
+@dataclass
+class PromptShown(Message):
+    """The session moved on; every answer before this prompt is on disk. None: the loop is over."""
+
+    prompt: Prompt | None
+
+
+@dataclass
+class FollowupStreamed(Message):
+    """The follow-up's words so far, as the interviewer sends them."""
+
+    text: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FollowupStreamed)
+
+
+@dataclass
+class LoopGraded(Message):
+    transcript: Transcript
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HistoryLoaded(Message):
+    """Saved sessions (oldest first) and each core signal's debrief means over the latest finished ones."""
+
+    sessions: list[SessionSummary]
+    trend: dict[str, list[float]]
+
+
+@dataclass
+class SessionsListed(Message):
+    sessions: list[SessionSummary]
+
+
+@dataclass
+class AnswersSearched(Message):
+    needle: str
+    ids: set[str]
+
+
+@dataclass
+class TranscriptLoaded(Message):
+    transcript: Transcript
+    problems: list[str] = field(default_factory=list)
+    regraded: str = ""
+    """Set when the transcript was re-graded here (not saved): names the rubric and grader."""
+
+
+@dataclass
+class Exported(Message):
+    path: Path
+
+
+@dataclass
+class LibraryReloaded(Message):
+    library: Library
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker could not do its job; `reason` is one line for the user."""
+
+    what: str
+    reason: str

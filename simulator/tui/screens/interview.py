@@ -1,0 +1,219 @@
+"""The interview: the question, where you are, the round's clock, and the answer editor.
+
+Submit, skip and begin run in one worker group; the screen changes only when the worker posts
+`PromptShown`, which the engine returns after the answer is journaled, so nothing moves on
+before the answer is on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
+from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from simulator.tui.messages import FollowupStreamed, PromptShown, WorkFailed
+from simulator.tui.screens.base import AppScreen
+from simulator.tui.widgets import AnswerBox, Countdown
+from simulator.tui.widgets.answer import word_count
+
+if TYPE_CHECKING:
+    from simulator.engine import Prompt, Session
+
+
+def position_text(prompt: Prompt) -> str:
+    """`Round 1 of 4 · question 2 of 2 · follow-up 1`."""
+    text = (f"Round {prompt.round_index + 1} of {prompt.round_count} · "
+            f"question {prompt.question_number} of {prompt.question_count}")
+    return text + (f" · follow-up {prompt.followup_number}" if prompt.kind == "followup" else "")
+
+
+class InterviewScreen(AppScreen[None]):
+    NAVIGABLE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("ctrl+k", "skip", "Skip", priority=True),
+        Binding("f6", "pause", "Pause", priority=True),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
+
+    busy: var[bool] = var(False)
+    """A begin, submit or skip is in flight: nothing else may be sent."""
+    paused: var[bool] = var(False, init=False)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.prompt: Prompt | None = None
+        self._streamed = ""
+        self._owns_session = True
+        """Closed on unmount unless handed to the grading screen or already closed."""
+        self._overtime_told: set[int] = set()
+        """Rounds whose running over time has been announced."""
+        self.sub_title = self.session.loop.title
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="where"):
+            yield Static("Starting…", id="position")
+            yield Countdown(id="countdown")
+        with VerticalScroll(id="question-pane", classes="pane"):
+            yield Markdown(id="question")
+        yield AnswerBox(id="answer-box", classes="pane")
+        yield Static("Paused: the round's clock is stopped. Press F6 to go on.", id="paused-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-box").border_title = "Your answer"
+        self.set_interval(1.0, self._tick)
+        self.busy = True
+        self._advance("begin")
+
+    # -- talking to the engine (one worker at a time) -----------------------------------------
+
+    @work(exclusive=True, group="session", exit_on_error=False)
+    async def _advance(self, how: Literal["begin", "submit", "skip"], answer: str = "") -> None:
+        from simulator.engine import SessionError
+
+        self._streamed = ""
+        try:
+            if how == "submit":
+                prompt = await self.session.submit(answer, self._stream)
+            elif how == "skip":
+                prompt = await self.session.skip(self._stream)
+            else:
+                prompt = await self.session.begin(self._stream)
+        except SessionError as exc:
+            self.post_message(WorkFailed("Not recorded", str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(WorkFailed("Could not save the answer", f"{exc.strerror or exc}; your text is kept"))
+            return
+        self.post_message(PromptShown(prompt))
+
+    def _stream(self, token: str) -> None:
+        self._streamed += token
+        self.post_message(FollowupStreamed(self._streamed))
+
+    def on_followup_streamed(self, message: FollowupStreamed) -> None:
+        self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        self.busy = False  # the message goes on to the app, which shows it
+
+    def on_prompt_shown(self, message: PromptShown) -> None:
+        self.busy = False
+        prompt = self.prompt = message.prompt
+        if prompt is None:
+            from simulator.tui.screens.grading import GradingScreen
+
+            self._owns_session = False
+            self.app.switch_screen(GradingScreen(self.session))
+            return
+        self.query_one("#position", Static).update(position_text(prompt))
+        self.query_one("#question-pane").border_title = f"{prompt.round_title} · {prompt.minutes} min"
+        self.query_one("#question", Markdown).update(self._question_markdown(prompt))
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        box = self.query_one(AnswerBox)
+        box.clear()
+        box.editor.focus()
+        self._tick()
+
+    def _question_markdown(self, prompt: Prompt) -> str:
+        if prompt.kind == "question":
+            return prompt.text
+        turns = self.session.transcript.rounds[prompt.round_index].turns
+        main = next((t.text for t in reversed(turns) if t.kind == "question"), "")
+        quoted = "\n".join(f"> {line}" for line in main.splitlines())
+        return f"{quoted}\n\n**Follow-up {prompt.followup_number}:** {prompt.text}"
+
+    def _tick(self) -> None:
+        clock = self.session.clock()
+        self.query_one(Countdown).show(None if clock is None else clock.left, paused=self.paused)
+        if clock is not None and clock.overran and self.prompt and self.prompt.round_index not in self._overtime_told:
+            self._overtime_told.add(self.prompt.round_index)
+            self.notify("The round's time is up. Finish your answer; the overrun is noted in the transcript.",
+                        title="Over time", severity="warning")
+
+    # -- bindings ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("submit", "skip"):
+            return None if self.busy or self.paused else True
+        return True
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
+
+    def action_submit(self) -> None:
+        text = self.query_one(AnswerBox).text
+        if not text.strip():
+            self.notify("Type an answer first, or press Ctrl+K to skip the question.", title="Empty answer",
+                        severity="warning")
+            return
+        self.busy = True
+        self._advance("submit", text)
+
+    def action_skip(self) -> None:
+        self.busy = True
+        self._advance("skip")
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+
+    def watch_paused(self, paused: bool) -> None:
+        if paused:
+            self.session.pause()
+        else:
+            self.session.unpause()
+        self.set_class(paused, "-paused")
+        box = self.query_one(AnswerBox)
+        box.editor.disabled = paused
+        if not paused:
+            box.editor.focus()
+        self.refresh_bindings()
+        self._tick()
+
+    # -- quitting: ask, save, leave --------------------------------------------------------------
+
+    def ask_to_quit(self) -> None:
+        from simulator.tui.screens.dialogs import QuitDialog
+
+        was_paused = self.paused
+        self.session.pause()
+        draft = word_count(self.query_one(AnswerBox).text)
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                if not was_paused:
+                    self.session.unpause()
+                return
+            self._save_and_leave(choice)
+
+        self.app.push_screen(QuitDialog(self.session.id, draft), chosen)
+
+    @work(group="closing", exit_on_error=False)
+    async def _save_and_leave(self, where: str) -> None:
+        """Let an answer in flight reach the disk, close the session, then go Home or quit."""
+        for worker in [w for w in self.app.workers if w.node is self and w.group == "session"]:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()
+        await self.session.close()
+        self._owns_session = False
+        if where == "quit":
+            self.app.exit()
+        else:
+            self.app.notify(f"Saved. Resume it from Home with r, or `mockloop resume {self.session.id}`.",
+                            title="Loop paused")
+            self.dismiss()
+
+    async def on_unmount(self) -> None:
+        if self._owns_session:
+            self._owns_session = False
+            await self.session.close(wait_for_grading=False)

@@ -1,0 +1,95 @@
+"""Rubrics: signals, level anchors, round weights, and the content files' problems with file:line:col."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Markdown
+
+from simulator.tui.messages import LibraryReloaded
+from simulator.tui.screens.base import AppScreen
+from simulator.tui.widgets import OpenTable, fill_table
+
+if TYPE_CHECKING:
+    from simulator.engine.environment import Environment
+
+
+class RubricsScreen(AppScreen[None]):
+    SUB_TITLE = "Rubrics"
+    AUTO_FOCUS = "#rubric-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload files"),
+        Binding("escape", "app.go('home')", "Home"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="rubrics-top"):
+            with Vertical(id="rubric-list-pane", classes="pane") as pane:
+                pane.border_title = "Rubrics"
+                yield OpenTable(id="rubric-list")
+            with VerticalScroll(id="rubric-pane", classes="pane"):
+                yield Markdown(id="rubric")
+        with Vertical(id="problems-pane", classes="pane"):
+            yield DataTable(id="problems", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "env", self._show)
+
+    def _show(self, env: Environment | None) -> None:
+        table = self.query_one("#rubric-list", DataTable)
+        table.loading = env is None
+        if env is None:
+            return
+        library = env.library
+        fill_table(table, ("Rubric", "Signals"),
+                   ((rubric_id, [rubric_id, str(len(r.signals))]) for rubric_id, r in sorted(library.rubrics.items())))
+        fill_table(self.query_one("#problems", DataTable), ("Where", "Field", "Problem"), (
+            (str(index), [Text(f"{p.file}:{p.line}:{p.column}"), Text(p.path), Text(p.message)])
+            for index, p in enumerate(library.problems)
+        ))
+        pane = self.query_one("#problems-pane")
+        pane.border_title = f"Problems in the content files ({len(library.problems)})"
+        pane.border_subtitle = "" if library.problems else "none: every rubric, loop and question file is valid"
+        if library.rubrics:
+            self._open(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "rubric-list" and event.row_key.value:
+            self._open(event.row_key.value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "rubric-list":
+            self.query_one("#rubric-pane").focus()  # to scroll through it with the keys
+
+    def _open(self, rubric_id: str) -> None:
+        from simulator.tui.rubric_text import rubric_markdown
+
+        env = self.mockloop.env
+        if env is None or rubric_id not in env.library.rubrics:
+            return
+        source = env.library.source("rubric", rubric_id)
+        self.query_one("#rubric", Markdown).update(rubric_markdown(env.library.rubrics[rubric_id], source))
+
+    def action_reload(self) -> None:
+        self.notify("Reading the rubric, loop and question files…", timeout=2)
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
+    def _reload(self) -> None:
+        from simulator.content import load_library
+
+        library = load_library()
+        self.post_message(LibraryReloaded(library))
+        self.app.call_from_thread(
+            self.notify,
+            f"{len(library.rubrics)} rubrics, {len(library.loops)} loops, {len(library.questions)} questions, "
+            f"{len(library.problems)} problems",
+            title="Reloaded",
+        )

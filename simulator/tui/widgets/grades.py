@@ -1,0 +1,53 @@
+"""The debrief's pieces: a rounds x signals table of coloured levels, and one card per fix."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from simulator.tui.names import name_of
+from simulator.tui.widgets.levels import level_style, level_text
+from simulator.tui.widgets.tables import Cell, fill_table
+
+if TYPE_CHECKING:
+    from simulator.domain import Fix, Transcript
+
+
+class GradesTable(DataTable[Cell]):
+    """One row per signal, one column per graded round, and the rounds' overall scores last."""
+
+    def show(self, transcript: Transcript, names: dict[str, str]) -> None:
+        graded = [(r, r.grade) for r in transcript.rounds if r.grade is not None]
+        signals = list(dict.fromkeys(s for _, grade in graded for s in grade.signals))
+        rows: list[tuple[str, list[Cell]]] = [
+            (signal, [Text(name_of(names, signal)),
+                      *(level_text(grade.signals[signal].score if signal in grade.signals else None)
+                        for _, grade in graded)])
+            for signal in signals
+        ]
+        overall = [Text(f"{g.overall.score} {g.overall.label}", style=level_style(g.overall.score)) for _, g in graded]
+        rows.append(("overall", [Text("Round overall", style="bold"), *overall]))
+        fill_table(self, ["Signal", *(f"{record.index + 1}. {record.type}" for record, _ in graded)], rows)
+
+
+def fix_text(number: int, fix: Fix) -> Text:
+    text = Text()
+    text.append(f"{number}. {fix.name}", style="bold")
+    text.append(f"  ({fix.signal})\n", style="dim")
+    text.append(fix.why)
+    for quote in dict.fromkeys(fix.quotes):
+        text.append("\nYou said: ", style="dim")
+        text.append(f"“{quote}”", style="italic")
+    if fix.next_level:
+        text.append("\nNext level needs: ", style="bold")
+        text.append(fix.next_level)
+    return text
+
+
+class FixCard(Static):
+    """A weak signal: why, the candidate's own words, and what the next level needs."""
+
+    def __init__(self, number: int, fix: Fix) -> None:
+        super().__init__(fix_text(number, fix), classes="fix")
