@@ -246,3 +246,25 @@ async def test_resume_when_a_planned_question_left_the_banks(library, tmp_path: 
     assert prompt.question_id not in (None, "a-question-nobody-has")
     assert library.questions[prompt.question_id].round == "execution"
     assert gone  # the original plan named a real question
+
+
+async def test_finish_can_be_retried_until_the_final_file_is_written(library, tmp_path: Path, monkeypatch) -> None:
+    import simulator.engine.session as session_module
+
+    session = start(library, tmp_path)
+    prompt = await session.begin()
+    while prompt is not None:
+        prompt = await session.submit(RICH)
+    real_write = session_module.write_final
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_module, "write_final", disk_full)
+    with pytest.raises(SessionError, match="No space left on device"):
+        await session.finish()
+    monkeypatch.setattr(session_module, "write_final", real_write)
+    debrief = await session.finish()
+    assert (tmp_path / f"{session.id}.json").exists()
+    assert [e["type"] for e in journal_events(session)].count("debrief") == 1
+    assert debrief.decision in ("hire", "no-hire")

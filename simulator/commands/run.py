@@ -52,14 +52,14 @@ def _go(args: argparse.Namespace, open_session: Any) -> int:
         env = Environment.create(grader=args.grader, directory=args.transcripts_dir, interviewer=args.interviewer)
     except EnvironmentUnavailable as exc:
         return fail(str(exc), 2)
+    try:
+        session = open_session(env)  # an unknown loop or nothing to resume: one line, before any screen
+    except SessionError as exc:
+        return fail(str(exc))
     if not args.plain:
         from simulator.tui.app import run_app
 
-        return run_app(env, open_session)
+        return run_app(env, lambda _env: session)
     from simulator.plain import PlainRunner
 
-    try:
-        session = open_session(env)
-    except SessionError as exc:
-        return fail(str(exc))
     return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout).run())

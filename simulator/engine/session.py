@@ -247,23 +247,31 @@ class Session:
             clock.start()
 
     async def finish(self) -> Debrief:
-        """Wait for round grades, build the debrief, and write the final transcript atomically."""
+        """Wait for round grades, build the debrief, and write the final transcript atomically.
+
+        Safe to call again after a failure: the debrief is journaled once, the final file written
+        until it succeeds."""
         if not self.done:
             raise SessionError("the loop is not over yet")
-        if self.transcript.debrief is not None and self.transcript.finished:
-            return self.transcript.debrief
-        await asyncio.gather(*self._grading.values())
-        graded = [
-            GradedRound(r.type, r.title, r.grade, from_round(r).answer)
-            for r in self.transcript.rounds
-            if r.grade is not None
-        ]
-        debrief = build_debrief(graded, self.rubric)
-        self._record(DebriefReady(debrief=debrief))
-        self._record(LoopFinished())
-        write_final(self.transcript, self.directory)
+        if self.transcript.debrief is None or not self.transcript.finished:
+            await asyncio.gather(*self._grading.values())
+            graded = [
+                GradedRound(r.type, r.title, r.grade, from_round(r).answer)
+                for r in self.transcript.rounds
+                if r.grade is not None
+            ]
+            self._record(DebriefReady(debrief=build_debrief(graded, self.rubric)))
+            self._record(LoopFinished())
+        try:
+            write_final(self.transcript, self.directory)
+        except OSError as exc:
+            raise SessionError(
+                f"could not write the final transcript in {self.directory} ({exc.strerror or exc}); "
+                f"everything is in {self.journal.path}: try again"
+            ) from None
         self.journal.close()
-        return debrief
+        assert self.transcript.debrief is not None
+        return self.transcript.debrief
 
     async def close(self, wait_for_grading: bool = True) -> None:
         """Stop without finishing (quit mid-loop): answers are already on disk; grades of ended
