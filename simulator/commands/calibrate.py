@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
 from simulator.commands.progress import Progress
 
 EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden rubrics/golden/holdout --format table"
@@ -23,8 +23,7 @@ def register(sub: Any) -> None:
                         help="answer sheets with `labels:` per round, or directories of them (*.yaml)")
     parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
                         help="offline evidence grader (default, no key) or the LLM grader")
-    parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
-    parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+    add_endpoint_options(parser)
     parser.add_argument("--worst", type=int, default=5, metavar="N",
                         help="disagreements to show per signal, largest first (default: 5)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")

@@ -20,6 +20,12 @@ def add_parser(
     )
 
 
+def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
+    """--model and --base-url, for the commands that may call an LLM grader."""
+    parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
+    parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")

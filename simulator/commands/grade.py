@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
 from simulator.commands.progress import Progress, tracked
 
 EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab12.json --format table"
@@ -40,8 +40,7 @@ def add_grading_options(parser: argparse.ArgumentParser) -> None:
                         help="rubric id on the search path or a rubric file (default: the input's own)")
     parser.add_argument("--samples", type=int, default=1, metavar="K",
                         help="LLM grader: grade K times and report the median and spread")
-    parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
-    parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+    add_endpoint_options(parser)
 
 
 def _grade(args: argparse.Namespace) -> int:

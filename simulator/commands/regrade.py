@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
 from simulator.commands.progress import Progress
 
 EXAMPLE = "mockloop regrade transcripts/*.json --rubric amazon-pm --against rubrics/amazon-pm.yaml"
@@ -28,8 +28,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--against", metavar="ID|PATH", help="version B (default: the same as A)")
     parser.add_argument("--grader", choices=GRADERS, default="offline", help="A's grader (default: offline)")
     parser.add_argument("--against-grader", choices=GRADERS, help="B's grader (default: A's)")
-    parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
-    parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+    add_endpoint_options(parser)
     parser.add_argument("--top", type=int, default=10, metavar="N",
                         help="signal changes to explain with both sides' evidence (default: 10)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
