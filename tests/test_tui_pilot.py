@@ -277,6 +277,27 @@ async def test_the_rubric_viewer_shows_problems_with_file_line_and_reloads(trans
         assert where.startswith(str(config / "rubrics" / "broken.yaml") + ":4:")
 
 
+async def test_the_rubric_viewer_shows_the_latest_calibration(transcripts: Path) -> None:
+    from tests.conftest import REPO, run_cli
+
+    calibrated = run_cli("calibrate", "--rubric", "alibaba-pm", "--golden",
+                         str(REPO / "rubrics" / "golden" / "holdout" / "product-sense.yaml"), "--format", "json")
+    assert calibrated.returncode == 0, calibrated.stderr
+    app = app_for(transcripts)
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
+        screen = app.screen
+        table = screen.query_one("#rubric-list", DataTable)
+        await until(pilot, lambda: table.row_count > 0, "the rubric list")
+        table.move_cursor(row=table.get_row_index("alibaba-pm"))
+        await until(pilot, lambda: "Alibaba PM" in screen.query_one("#rubric", Markdown).source, "alibaba-pm")
+        source = screen.query_one("#rubric", Markdown).source
+        assert "## Latest calibration" in source and "product-sense.yaml" in source
+        assert "| overall | 8 |" in source
+
+
 async def test_errors_become_notifications_and_the_theme_toggles(transcripts: Path) -> None:
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:

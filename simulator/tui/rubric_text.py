@@ -1,6 +1,7 @@
 """A rubric as Markdown for the rubric viewer: scale, rounds and weights, signals with level anchors."""
 
 from pathlib import Path
+from typing import Any
 
 from simulator.domain import Rubric
 
@@ -9,7 +10,28 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def rubric_markdown(rubric: Rubric, source: Path | None = None) -> str:
+def calibration_markdown(calibration: dict[str, Any] | None) -> list[str]:
+    """The latest `mockloop calibrate` of the rubric: agreement with expert labels, per signal."""
+    if not calibration:
+        return ["", "## Latest calibration", "",
+                "None yet: `mockloop calibrate --rubric ID --golden rubrics/golden/holdout` measures how well "
+                "this rubric's grades agree with expert labels."]
+
+    def figure(value: Any) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    golden = ", ".join(str(g) for g in calibration.get("golden", []))
+    lines = ["", "## Latest calibration", "",
+             f"{calibration.get('at', '')} · grader {calibration.get('grader', '?')} · {golden}", "",
+             "| | n | exact | adjacent | Spearman | QWK |", "|---|---|---|---|---|---|"]
+    blocks = [("overall", calibration.get("overall", {})), *calibration.get("signals", {}).items()]
+    for name, block in blocks:
+        figures = " | ".join(figure(block.get(key)) for key in ("exact", "adjacent", "spearman", "qwk"))
+        lines.append(f"| {name} | {block.get('n', 0)} | {figures} |")
+    return lines
+
+
+def rubric_markdown(rubric: Rubric, source: Path | None = None, calibration: dict[str, Any] | None = None) -> str:
     lines = [f"# {rubric.title}", "", f"`{rubric.id}`" + (f" · extends `{rubric.extends}`" if rubric.extends else "")]
     if source is not None:
         lines[-1] += f" · {source}"
@@ -32,6 +54,7 @@ def rubric_markdown(rubric: Rubric, source: Path | None = None) -> str:
         what = "any signal" if veto.signal == "*" else veto.signal
         reason = f": {veto.reason}" if veto.reason else ""
         lines.append(f"- Veto: {what} at {veto.at_most} or below in {where}{reason}")
+    lines += calibration_markdown(calibration)
     lines += ["", "## Signals"]
     for signal_id, signal in rubric.signals.items():
         lines += ["", f"### {signal.name} (`{signal_id}`)", "", _cell(signal.description), "",

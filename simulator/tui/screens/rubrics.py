@@ -69,13 +69,15 @@ class RubricsScreen(AppScreen[None]):
             self.query_one("#rubric-pane").focus()  # to scroll through it with the keys
 
     def _open(self, rubric_id: str) -> None:
+        from simulator.grading.calibration import latest_calibration
         from simulator.tui.rubric_text import rubric_markdown
 
         env = self.mockloop.env
         if env is None or rubric_id not in env.library.rubrics:
             return
         source = env.library.source("rubric", rubric_id)
-        self.query_one("#rubric", Markdown).update(rubric_markdown(env.library.rubrics[rubric_id], source))
+        text = rubric_markdown(env.library.rubrics[rubric_id], source, latest_calibration(rubric_id))
+        self.query_one("#rubric", Markdown).update(text)
 
     def action_reload(self) -> None:
         self.notify("Reading the rubric, loop and question files…", timeout=2)
