@@ -1,5 +1,7 @@
 """The app's screens. Each is imported when first shown, so start-up pays only for Home."""
 
+from simulator.tui.lazy import lazy_exports
+
 __all__ = [
     "BrowserScreen",
     "DebriefScreen",
@@ -25,9 +27,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+__getattr__ = lazy_exports(__name__, _MODULES)

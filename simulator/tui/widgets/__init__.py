@@ -3,6 +3,8 @@
 Loaded on first use, so Home does not pay for the interview's editor or the debrief's tables.
 """
 
+from simulator.tui.lazy import lazy_exports
+
 __all__ = [
     "AnswerBox",
     "Countdown",
@@ -28,9 +30,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+__getattr__ = lazy_exports(__name__, _MODULES)
