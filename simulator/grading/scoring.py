@@ -38,11 +38,11 @@ DEFAULT_FEATURES: dict[str, dict[str, float]] = {
         "metric_complete": 0.25,
         "cue": 0.25,
     },
-    "prioritization": {"tradeoff": 1.0, "framework": 0.75, "decision": 0.5, "cue": 0.25},
+    "prioritization": {"tradeoff": 1.25, "framework": 0.75, "decision": 0.5, "cue": 0.25},
     "prfaq_structure": {"prfaq_sections": 0.55, "metric_partial": 0.25, "metric_complete": 0.25, "cue": 0.25},
     "invent_and_simplify": {"simplify": 1.25, "tradeoff": 0.5, "decision": 0.25, "cue": 0.25},
     "market_sizing": {"sizing_step": 1.0, "sizing_assumption": 0.75, "sizing_check": 1.0, "cue": 0.25},
-    "positioning": {"positioning_parts": 0.65, "segment": 0.5, "cue": 0.25},
+    "positioning": {"positioning_parts": 0.55, "segment": 0.5, "cue": 0.25},
     "go_to_market": {"channel": 0.35, "budget": 0.6, "sequencing": 0.4, "launch_metric": 0.4, "cue": 0.25},
     "analytical_rigor": {
         "rigor": 0.75,
