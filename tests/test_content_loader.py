@@ -188,3 +188,12 @@ def test_a_broken_file_shadowed_by_an_earlier_good_one_is_harmless(tmp_path: Pat
     write(tmp_path / "shipped" / "rubrics" / "mini.yaml", "id: mini\ntitle: [unclosed\n")
     lib = load_library([tmp_path / "work", tmp_path / "shipped"])
     assert lib.rubric("mini").title == "Mini rubric"
+
+
+def test_a_yaml_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        lines.append(f"{name}: &{name} [{','.join([f'*{prev}'] * 10)}]")
+    path = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")
+    [message] = problems_of(path)
+    assert "alias bomb" in message and message.startswith(f"{path}:1:1:")

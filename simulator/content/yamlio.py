@@ -39,12 +39,34 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, 1, 1, "", "YAML nested too deeply to read")]) from None
     if data is None:
         raise ContentError([Problem(path, 1, 1, "", "file is empty; expected a YAML mapping")])
+    if _expands_past(data, MAX_VALUES):
+        raise ContentError([Problem(path, 1, 1, "", f"more than {MAX_VALUES:,} values once its aliases are expanded; "
+                                                    "expected a content file, not a YAML alias bomb")])
     if not isinstance(data, CommentedMap):
         got = type(data).__name__
         raise ContentError(
             [Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")]
         )
     return data
+
+
+MAX_VALUES = 200_000
+"""Far more than any rubric, bank or sheet holds; a file past it is refused before it is expanded."""
+
+
+def _expands_past(data: Any, limit: int) -> bool:
+    """Whether walking the data (aliases followed) meets more than `limit` values; stops as soon as it does."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def position(data: Any, loc: Loc) -> tuple[int, int]:
