@@ -259,14 +259,19 @@ async def test_an_unfinished_session_resumes_from_the_browser(transcripts: Path)
         assert app.current_mode == "home"
 
 
+async def open_rubric_viewer(pilot: Pilot[None], app: MockloopApp) -> RubricsScreen:
+    await home_ready(pilot)
+    await pilot.press("u")
+    await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
+    assert isinstance(app.screen, RubricsScreen)
+    return app.screen
+
+
 async def test_the_rubric_viewer_shows_problems_with_file_line_and_reloads(transcripts: Path) -> None:
     config = Path(__import__("os").environ["MOCKLOOP_CONFIG_DIR"])
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:
-        await home_ready(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
-        screen = app.screen
+        screen = await open_rubric_viewer(pilot, app)
         await until(pilot, lambda: "Ownership" in screen.query_one("#rubric", Markdown).source, "a rubric")
         assert screen.query_one("#problems", DataTable).row_count == 0
         (config / "rubrics").mkdir(parents=True)
@@ -285,10 +290,7 @@ async def test_the_rubric_viewer_shows_the_latest_calibration(transcripts: Path)
     assert calibrated.returncode == 0, calibrated.stderr
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:
-        await home_ready(pilot)
-        await pilot.press("u")
-        await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
-        screen = app.screen
+        screen = await open_rubric_viewer(pilot, app)
         table = screen.query_one("#rubric-list", DataTable)
         await until(pilot, lambda: table.row_count > 0, "the rubric list")
         table.move_cursor(row=table.get_row_index("alibaba-pm"))

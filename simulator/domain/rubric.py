@@ -7,7 +7,6 @@ from pydantic import Field, field_validator
 from simulator.domain.base import Model, NonEmptyText, Slug
 
 CORE_SIGNALS = ("ownership", "delivery_metrics", "customer_obsession", "cross_functional_influence")
-REQUIRED_ROUNDS = ("bar-raiser", "product-sense", "prfaq", "marketing-case")
 
 Level = Literal[1, 2, 3, 4]
 

@@ -1,6 +1,6 @@
 """Evidence detectors: pure functions from answer text to verbatim spans with offsets."""
 
-from simulator.grading.detectors.injection import find_injection, injection_spans, redact
+from simulator.grading.detectors.injection import find_injection, redact
 from simulator.grading.detectors.metrics import Claim, claims, targets
 from simulator.grading.detectors.people import customers, stakeholders
 from simulator.grading.detectors.relevance import relevance
@@ -14,7 +14,6 @@ __all__ = [
     "claims",
     "customers",
     "find_injection",
-    "injection_spans",
     "launch",
     "positioning",
     "prfaq",

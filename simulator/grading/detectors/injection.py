@@ -2,7 +2,7 @@
 
 import re
 
-from simulator.grading.detectors.text import Span, sentences
+from simulator.grading.detectors.text import sentences
 
 _PATTERNS = [
     r"\bignore\b[^.\n]{0,40}\b(?:instructions?|rubric|rules|guidelines|criteria|prompt|scoring)",
@@ -48,10 +48,6 @@ def find_injection(text: str) -> list[tuple[int, int]]:
     for match in _SCORE_JSON.finditer(text):
         spans.append((match.start(), match.end()))
     return _merge(spans)
-
-
-def injection_spans(text: str) -> list[Span]:
-    return [Span(s, e, text[s:e], "prompt-injection") for s, e in find_injection(text)]
 
 
 def redact(text: str, spans: list[tuple[int, int]]) -> str:

@@ -265,7 +265,6 @@ class Claim:
     """One sentence with a number, and what it says about that number."""
 
     span: Span
-    has_metric: bool
     baseline: bool
     change: bool
     timeframe: bool
@@ -336,7 +335,6 @@ def claims(text: str) -> list[Claim]:
         out.append(
             Claim(
                 span=sentence,
-                has_metric=METRIC_WORDS.search(s) is not None,
                 baseline=from_to or _BASELINE.search(s) is not None,
                 change=from_to or _CHANGE.search(s) is not None,
                 timeframe=_TIMEFRAME.search(s) is not None or _TIMEFRAME.search(context) is not None,

@@ -51,8 +51,4 @@ def words_re(*phrases: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
 
-def any_match(pattern: re.Pattern[str], text: str) -> bool:
-    return pattern.search(text) is not None
-
-
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|[\u4e00-\u9fff]+")
