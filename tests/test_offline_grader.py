@@ -122,9 +122,11 @@ def test_coach_tunes_weights_and_thresholds_in_yaml(tmp_path: Path, rubric: Rubr
     """Raising a threshold or zeroing a feature in the rubric moves the grade."""
     before = grade(STRONG, rubric).signals["delivery_metrics"].score
     tuned = rubric.model_copy(deep=True)
+    tuned.signals["delivery_metrics"].evidence.scorer = "weights"
     tuned.signals["delivery_metrics"].evidence.thresholds = [10.0, 11.0, 12.0]
     assert grade(STRONG, tuned).signals["delivery_metrics"].score == 1 < before
     cues = rubric.model_copy(deep=True)
+    cues.signals["customer_obsession"].evidence.scorer = "weights"
     cues.signals["customer_obsession"].evidence.features = {"segment": 0, "pain": 0, "research": 0,
                                                             "backwards": 0, "cue": 4.0}
     cues.signals["customer_obsession"].evidence.cues = ["tickets"]

@@ -11,7 +11,7 @@ from typing import Any
 from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
 from simulator.commands.progress import Progress
 
-EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden rubrics/golden/holdout --format table"
+EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden my-labels/ --fit"
 
 
 def register(sub: Any) -> None:
@@ -27,6 +27,17 @@ def register(sub: Any) -> None:
     parser.add_argument("--worst", type=int, default=5, metavar="N",
                         help="disagreements to show per signal, largest first (default: 5)")
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    learn = parser.add_mutually_exclusive_group()
+    learn.add_argument("--fit", action="store_true",
+                       help="refit the offline grader on these labels and write the model file beside the rubric "
+                            "(grade and the app then use it); reports agreement before and after")
+    learn.add_argument("--cv", action="store_true",
+                       help="measure a refit without writing it: each group of sheets (a subfolder, else a file) "
+                            "graded by heads fitted on the others, with 95%% bootstrap intervals")
+    parser.add_argument("--from-scratch", action="store_true",
+                        help="with --fit/--cv: fit new heads instead of adjusting the rubric's current model")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="with --fit: where to write the model (default: <rubric file>.model.json beside it)")
     parser.set_defaults(handler=_calibrate)
 
 
@@ -42,8 +53,11 @@ def _calibrate(args: argparse.Namespace) -> int:
     from simulator.grading.factory import GraderUnavailable, make_grader
     from simulator.grading.inputs import InputError, RubricChooser
 
+    if (args.fit or args.cv) and args.grader != "offline":
+        return fail("--fit and --cv refit the offline grader; drop --grader llm", 2)
     try:
-        rubric = RubricChooser(args.rubric).rubric_for(None)
+        chooser = RubricChooser(args.rubric)
+        rubric = chooser.rubric_for(None)
         grader = make_grader(args.grader, model=args.model, base_url=args.base_url)
     except (InputError, GraderUnavailable) as exc:
         return fail(str(exc), 2)
@@ -52,6 +66,13 @@ def _calibrate(args: argparse.Namespace) -> int:
     items, errors = _labelled_rounds(golden, rubric, levels)
     if not items:
         return fail(f"no labelled rounds that rubric {rubric.id!r} grades in: {' '.join(map(str, args.golden))}")
+    if args.fit or args.cv:
+        from simulator.content import ContentError
+
+        try:
+            return _learn(args, chooser, rubric, items, golden, errors)
+        except ContentError as exc:
+            return fail(str(exc), 2)
     with Progress("calibrating", len(items)) as bar:
         grades = asyncio.run(grade_jobs(grader, [(request, rubric) for _, _, request in items], bar))
     pairs = [pair for (item, labelled, _), grade in zip(items, grades, strict=True)
@@ -83,10 +104,113 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _learn(args: argparse.Namespace, chooser: Any, rubric: Any, items: list[Any], golden: list[Path],
+           errors: list[dict[str, str]]) -> int:
+    from simulator.content.offline_models import offline_model_text
+    from simulator.grading.offline import rubric_model
+    from simulator.grading.refit import Sheet, cross_validated_report, current_report, refit
+
+    sheets = [Sheet(item, _group(item, args.golden), labelled) for item, labelled, _ in items]
+    prior = None if args.from_scratch else rubric_model(rubric)
+    started = "from scratch" if prior is None else "adjusting the rubric's current model"
+    print(f"mockloop: fitting on {len(sheets)} labelled answers, {started}", file=sys.stderr)
+    report: dict[str, Any] = {
+        "rubric": rubric.id,
+        "grader": "offline",
+        "golden": [str(path.resolve()) for path in golden],
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rounds": len(sheets),
+        "before": current_report(sheets, rubric),
+        "cross_validated": cross_validated_report(sheets, rubric, prior),
+        "errors": errors,
+    }
+    if args.fit:
+        target = args.out or _model_beside(chooser, rubric)
+        if target is None:
+            return fail(f"rubric {rubric.id!r} is a shipped default, which mockloop does not overwrite; copy it "
+                        "into ./rubrics/ (mockloop rubrics list --json shows where it is) or pass --out FILE", 2)
+        trained = {"at": report["at"], "sheets": report["golden"],
+                   "prior": None if prior is None else rubric.model}
+        model = refit(sheets, rubric, prior, trained).model_copy(
+            update={"cross_validation": _headline(report["cross_validated"])})
+        from simulator.store.final import atomic_write
+
+        atomic_write(target, offline_model_text(model).encode())
+        fitted = rubric.model_copy(update={"model": str(target.resolve())})
+        report["after"] = current_report(sheets, fitted)
+        report["model"] = str(target)
+        print(f"mockloop: wrote {target}; `grade` and the app use it for rubric {rubric.id}", file=sys.stderr)
+    if args.format == "json":
+        print_json(report)
+    else:
+        print(render_learning(report))
+    return 0
+
+
+def _group(item: str, roots: list[Path]) -> str:
+    """The subfolder of a --golden folder a sheet is in (one author each, say), else the sheet file."""
+    path = Path(item.split("#", 1)[0]).resolve()
+    for root in roots:
+        root = root.resolve()
+        if root.is_dir() and path.is_relative_to(root):
+            parts = path.relative_to(root).parts
+            return parts[0] if len(parts) > 1 else path.name
+    return path.name
+
+
+def _model_beside(chooser: Any, rubric: Any) -> Path | None:
+    from simulator.content.library import MODEL_SUFFIX
+    from simulator.locations import shipped_root
+
+    source = chooser.source_of(rubric.id)
+    if source is None or source.resolve().is_relative_to(shipped_root().resolve()):
+        return None
+    return source.with_name(source.stem + MODEL_SUFFIX)
+
+
+def _headline(report: dict[str, Any]) -> dict[str, Any]:
+    keep = ("n", "spearman", "spearman_95", "qwk", "qwk_95")
+    return {"groups": report.get("groups", []),
+            "overall": {k: report["overall"].get(k) for k in keep},
+            "signals": {s: {k: b.get(k) for k in keep} for s, b in report["signals"].items()}}
+
+
+def render_learning(report: dict[str, Any]) -> str:
+    columns = [("before", "now")]
+    if "after" in report:
+        columns.append(("after", "refit, same answers"))
+    columns.append(("cross_validated", "refit, held-out groups"))
+    rows = []
+    for signal in ["overall", *report["before"]["signals"]]:
+        row = [signal, str((report["before"]["overall"] if signal == "overall"
+                            else report["before"]["signals"][signal])["n"])]
+        for key, _ in columns:
+            block = report[key]["overall"] if signal == "overall" else report[key]["signals"].get(signal, {})
+            row.append(_with_interval(block))
+        rows.append(row)
+    head = (f"Rubric {report['rubric']}, offline grader, {report['rounds']} labelled answers; "
+            f"held out one at a time: {', '.join(report['cross_validated'].get('groups', []))}")
+    lines = [head, "Spearman (95% interval) / QWK", table(rows, ["signal", "n", *(label for _, label in columns)])]
+    if "model" in report:
+        lines.append(f"Model written to {report['model']}")
+    return "\n\n".join(lines)
+
+
+def _with_interval(block: dict[str, Any]) -> str:
+    rho, qwk, interval = block.get("spearman"), block.get("qwk"), block.get("spearman_95")
+    if rho is None:
+        return "-"
+    shown = f"{rho:.2f}"
+    if interval:
+        shown += f" ({interval[0]:.2f}-{interval[1]:.2f})"
+    return shown + (f" / {qwk:.2f}" if qwk is not None else "")
+
+
 def _sheet_paths(paths: list[Path]) -> list[Path]:
+    """Sheets named, and those in folders (their subfolders too)."""
     found: list[Path] = []
     for path in paths:
-        found += sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+        found += sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]) if path.is_dir() else [path]
     return found
 
 

@@ -153,6 +153,20 @@ def resolve_rubric(
         merged.setdefault("signals", {}).update(item.signals)
         merged.setdefault("rounds", {}).update(item.rounds)
         round_source.update({r: src for r in item.rounds})
+    for item, src in chain:
+        if item.model and not (src.path.parent / item.model).is_file():
+            problems.append(problem_at(src.data, src.path, ("model",), f"no such file {item.model!r} beside the "
+                                       "rubric; expected a model file written by `mockloop calibrate --fit`"))
+            return None
+    merged["model"] = _model_path(chain)
+    if merged["model"]:
+        from simulator.content.offline_models import load_offline_model
+
+        try:
+            load_offline_model(Path(merged["model"]))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return None
     result = Rubric.model_validate({**merged, "id": rubric.id, "title": rubric.title})
     ok = True
     for round_id, round_spec in result.rounds.items():
@@ -180,7 +194,26 @@ def resolve_rubric(
                 )
             )
             ok = False
+    for name, gate in result.offline.gates.items():
+        if gate.signal is not None and gate.signal not in result.signals:
+            problems.append(problem_at(source.data, source.path, ("offline", "gates", name, "signal"),
+                                       f"gate names undefined signal {gate.signal!r}"))
+            ok = False
     return result if ok else None
+
+
+MODEL_SUFFIX = ".model.json"
+
+
+def _model_path(chain: list[tuple[Rubric, Source]]) -> str | None:
+    """The first model of the chain, child first: named by `model:`, or `<stem>.model.json` beside the file."""
+    for item, src in chain:
+        if item.model:
+            return str((src.path.parent / item.model).resolve())
+        beside = src.path.with_name(src.path.stem + MODEL_SUFFIX)
+        if beside.is_file():
+            return str(beside.resolve())
+    return None
 
 
 def load_library(roots: list[Path] | None = None) -> Library:

@@ -21,6 +21,15 @@ class OverallScore(BaseModel):
     label: str
 
 
+class QuestionGrade(BaseModel):
+    """How one question of a several-question round went (offline grader)."""
+
+    question: str
+    score: int
+    skipped: bool = False
+    flags: list[str] = Field(default_factory=list)
+
+
 class RoundGrade(BaseModel):
     round: str
     grader: str = Field(description="offline | llm | offline-fallback")
@@ -35,6 +44,9 @@ class RoundGrade(BaseModel):
     )
     dropped_quotes: int = 0
     usage: dict[str, float] | None = None
+    questions: list[QuestionGrade] = Field(
+        default_factory=list, description="Per question, when the round asked more than one."
+    )
 
 
 class SignalSummary(BaseModel):

@@ -5,24 +5,37 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 
 from simulator.domain.base import Model, NonEmptyText, Slug
+from simulator.domain.offline_model import DETECTOR_FEATURES
 
 CORE_SIGNALS = ("ownership", "delivery_metrics", "customer_obsession", "cross_functional_influence")
 
 Level = Literal[1, 2, 3, 4]
+LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+"""The scale, lowest first: every module that needs a level bound reads it from here."""
 
 
 class EvidenceCues(Model):
     """How the offline evidence grader scores a signal; a coach tunes these.
 
-    `features` weights the detectors' findings (see docs/GRADER.md for the list); the sum,
-    each feature capped, is compared with `thresholds` (the points needed for levels 2, 3, 4).
-    `cues` are phrases that count as evidence only in a sentence that also carries substance
-    (a first-person action, a number, a named customer or function): cue words alone score nothing.
+    `scorer: model` (the default) takes the level from the rubric's model file when it has a head
+    for the signal (`mockloop calibrate --fit` refits it on a coach's labels); `scorer: weights`, or a
+    signal the model has no head for, is scored by hand: `features` weights the detectors' findings
+    (docs/GRADER.md lists them), and the sum, each feature capped, is compared with `thresholds`
+    (the points needed for levels 2, 3, 4). `cues` are phrases that count as evidence only in a
+    sentence that also carries substance (a first-person action, a number, a named customer or
+    function): cue words alone score nothing. Quotes and rationales always come from the features.
     """
 
+    scorer: Literal["model", "weights"] = "model"
     cues: list[NonEmptyText] = Field(default_factory=list)
-    features: dict[Slug, float] = Field(default_factory=dict)
-    thresholds: Annotated[list[float], Field(min_length=3, max_length=3)] | None = None
+    features: dict[Slug, FiniteFloat] = Field(default_factory=dict)
+    thresholds: Annotated[list[FiniteFloat], Field(min_length=3, max_length=3)] | None = None
+
+    @field_validator("features")
+    @classmethod
+    def _known_features(cls, value: dict[str, float]) -> dict[str, float]:
+        return _check_features(value)
 
     @field_validator("thresholds")
     @classmethod
@@ -30,6 +43,13 @@ class EvidenceCues(Model):
         if value is not None and sorted(value) != value:
             raise ValueError("thresholds must be ascending: points for levels 2, 3, 4")
         return value
+
+
+def _check_features(value: dict[str, float]) -> dict[str, float]:
+    unknown = sorted(set(value) - set(DETECTOR_FEATURES))
+    if unknown:
+        raise ValueError(f"unknown feature {unknown[0]!r}; expected one of: {', '.join(DETECTOR_FEATURES)}")
+    return value
 
 
 class Signal(Model):
@@ -97,9 +117,51 @@ class Rubric(Model):
     signals: dict[Slug, Signal] = Field(default_factory=dict)
     rounds: dict[Slug, RubricRound] = Field(default_factory=dict)
     decision: DecisionRule = Field(default_factory=DecisionRule)
+    model: str | None = Field(
+        default=None,
+        description="The offline grader's fitted heads (a JSON file, relative to this rubric's file). Without it "
+        "the loader uses `<rubric file name>.model.json` beside the rubric, else the model of the rubric it extends.",
+    )
+    offline: "OfflineRules" = Field(default_factory=lambda: OfflineRules())
 
     def label(self, score: int) -> str:
         return self.scale.get(score, str(score))
 
     def round_for(self, round_type: str) -> RubricRound | None:
         return self.rounds.get(round_type)
+
+
+class Gate(Model):
+    """A cap the offline grader applies whatever the rest of the answer earns."""
+
+    cap: Level
+    """Highest score of the signals it applies to."""
+    overall_cap: Level | None = None
+    """Highest overall score of the round (default: `cap`)."""
+    signal: Slug | None = None
+    """Only this signal (default: every signal of the round)."""
+
+
+class OfflineRules(Model):
+    """What the offline grader does that a model cannot learn from labels: gates and round formats."""
+
+    gates: dict[Literal["off_topic", "too_short", "vague", "incoherent", "we_only", "unanchored_numbers"], Gate] = (
+        Field(default_factory=dict)
+    )
+    too_short_words: Annotated[int, Field(ge=0)] = 40
+    unanchored_numbers_at: Annotated[int, Field(ge=1)] = 3
+    round_formats: dict[Slug, dict[Slug, Annotated[float, Field(gt=0)]]] = Field(default_factory=dict)
+    """Per round type, detector findings of which any one shows the answer takes the round's form
+    (a press release, a sizing); rounds not listed need two first-person actions or plans."""
+    questions: Literal["mean", "min", "max"] = "mean"
+
+    @field_validator("round_formats")
+    @classmethod
+    def _known_features(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for needs in value.values():
+            _check_features(needs)
+        return value
+    """How a round's questions combine into its signal scores; a skipped question counts as the lowest level."""
+
+
+Rubric.model_rebuild()

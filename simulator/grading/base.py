@@ -7,6 +7,15 @@ from simulator.domain import RoundGrade, Rubric
 
 
 @dataclass(frozen=True)
+class QuestionPart:
+    """One main question of a round and all the candidate said to it and to its follow-ups."""
+
+    question: str
+    answer: str
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
 class GradeRequest:
     """One round to grade.
 
@@ -18,6 +27,8 @@ class GradeRequest:
     question: str
     answer: str
     followups: tuple[str, ...] = field(default=())
+    parts: tuple[QuestionPart, ...] = field(default=())
+    """The round question by question (each part's answer is a substring of `answer`); empty for one question."""
 
 
 class Grader(Protocol):

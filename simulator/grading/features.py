@@ -6,6 +6,7 @@ Counts are capped so that saying the same kind of thing again, or at greater len
 
 from dataclasses import dataclass, field
 
+from simulator.domain.offline_model import DETECTOR_FEATURES
 from simulator.grading import detectors as d
 from simulator.grading.detectors.judgment import frameworks, problem_framing, rigor, simplification, tradeoffs
 from simulator.grading.detectors.text import Span
@@ -48,7 +49,8 @@ CAPS: dict[str, float] = {
     "launch_metric": 2,
     "cue": 2,
 }
-FEATURE_NAMES = tuple(CAPS)
+FEATURE_NAMES = DETECTOR_FEATURES
+assert set(CAPS) == set(FEATURE_NAMES), "every detector feature has a cap"
 
 
 @dataclass

@@ -76,11 +76,13 @@ class RubricChooser:
     def __init__(self, wanted: str | None) -> None:
         self._library: Library | None = None
         self._forced: Rubric | None = None
+        self._forced_path: Path | None = None
         if wanted is None:
             return
         path = Path(wanted)
         if path.suffix in {".yaml", ".yml"} or path.exists():
             self._forced = self._from_file(path)
+            self._forced_path = path
         else:
             self._forced = self._by_id(wanted)
 
@@ -94,6 +96,12 @@ class RubricChooser:
         if self._forced is not None:
             return self._forced
         return self._by_id(declared or DEFAULT_RUBRIC)
+
+    def source_of(self, rubric_id: str) -> Path | None:
+        """The file the rubric was read from."""
+        if self._forced_path is not None and self._forced is not None and self._forced.id == rubric_id:
+            return self._forced_path
+        return self.library.source("rubric", rubric_id)
 
     def _by_id(self, rubric_id: str) -> Rubric:
         try:

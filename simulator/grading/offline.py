@@ -1,26 +1,33 @@
-"""The offline evidence grader: deterministic, instant, no key. It finds evidence, not buzzwords."""
+"""The offline evidence grader: deterministic, instant, no key. It finds evidence, not buzzwords.
+
+Per signal, a level comes from the rubric's model file (a head fitted on expert labels, see
+`learned.py`), or, for a signal the model has no head for, from the rubric's hand-set feature
+weights and thresholds. The rubric's gates then cap it: an answer that is off topic, too short,
+vague, incoherent, told only as "we" or full of unanchored numbers cannot score high whatever it
+contains. A round of several questions is graded question by question and combined by the
+rubric's rule, so a strong first story does not carry a weak or skipped second one.
+"""
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
 
 from simulator.domain import OverallScore, RoundGrade, Rubric, SignalGrade
-from simulator.domain.rubric import Signal
-from simulator.grading.base import GradeRequest
+from simulator.domain.grades import QuestionGrade
+from simulator.domain.offline_model import OfflineModel
+from simulator.domain.rubric import LEVELS, Gate, RubricRound, Signal
+from simulator.grading.base import GradeRequest, QuestionPart
 from simulator.grading.detectors import find_injection, redact, relevance
+from simulator.grading.detectors.coherence import coherence
 from simulator.grading.detectors.specificity import specificity
-from simulator.grading.detectors.text import Span, sentences
+from simulator.grading.detectors.text import WORD, Span, sentences
 from simulator.grading.features import Evidence, extract, substantive
+from simulator.grading.learned import answer_vector, heads
 from simulator.grading.scoring import level, overall_score, thresholds_for, weights_for
 
 MAX_QUOTES = 3
-VAGUE_CAP = 2
-UNANCHORED_AT = 3
-"""This many numbers with no baseline, time frame or source, and none anchored, is a number dump."""
-ROUND_FORMATS: dict[str, tuple[tuple[str, float], ...]] = {
-    "prfaq": (("prfaq_sections", 3),),
-    "marketing-case": (("sizing_step", 1), ("positioning_parts", 3), ("channel", 2)),
-    "product-sense": (("framing", 1),),
-}
+LOWEST, HIGHEST = LEVELS[0], LEVELS[-1]
 _HUMAN = {
     "decision": "first-person decisions",
     "i_action": "first-person actions",
@@ -30,7 +37,7 @@ _HUMAN = {
     "we_dominant": "story told mostly as 'we'/passive",
     "no_first_person": "no first-person action",
     "metric_complete": "results with baseline and time frame",
-    "metric_partial": "numbers missing a baseline or time frame",
+    "metric_partial": "numbers short of a baseline or time frame",
     "metric_sourced": "a named measurement source",
     "bare_number": "bare numbers",
     "metric_change_only": "changes with no baseline or time frame",
@@ -59,10 +66,19 @@ _HUMAN = {
     "launch_metric": "launch metrics",
     "cue": "rubric cue phrases backed by substance",
 }
+_GATE_REASONS = {
+    "off_topic": "The answer does not address the question asked.",
+    "empty": "No answer was given.",
+    "too_short": "Too short to show anything a committee could check.",
+    "vague": "Nothing checkable: no number, name or quoted words.",
+    "we_only": "The story is told as 'we': the candidate's own part is invisible.",
+    "unanchored_numbers": "Numbers without a baseline, time frame or source cannot be checked.",
+    "injection": "Text addressed to the grader was removed and earns nothing.",
+}
 
 
 class OfflineGrader:
-    """Grades with the evidence detectors and the rubric's cues, thresholds and anchors."""
+    """Grades with the evidence detectors, the rubric's model file, its gates and anchors."""
 
     name = "offline"
 
@@ -70,34 +86,33 @@ class OfflineGrader:
         return grade_offline(request, rubric)
 
 
-def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
+def rubric_model(rubric: Rubric) -> OfflineModel | None:
+    """The model file the rubric names or sits beside (ContentError when it is broken)."""
+    if not rubric.model:
+        return None
+    from simulator.content.offline_models import load_offline_model
+
+    return load_offline_model(Path(rubric.model))
+
+
+def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | None = None) -> RoundGrade:
+    """Grade a round; `model` overrides the rubric's own model file (cross-validation uses this)."""
     round_spec = rubric.round_for(request.round)
     if round_spec is None:
         known = ", ".join(sorted(rubric.rounds))
         raise ValueError(f"rubric {rubric.id!r} does not grade round {request.round!r}; expected one of: {known}")
-    injected = find_injection(request.answer)
-    text = redact(request.answer, injected) if injected else request.answer
-    flags: list[str] = []
-    if injected:
-        flags.append("prompt-injection")
-    if not text.strip():
-        flags.append("empty-answer")
-    evidence = extract(text)
-    fit = relevance(request.question, text)
-    if text.strip() and not fit.on_topic(round_format_met(request.round, evidence)):
-        flags.append("off-topic")
-    gates = _gates(flags, evidence, text, fit.story_told, rubric)
-    signals: dict[str, SignalGrade] = {}
-    for signal_id in round_spec.signals:
-        signal = rubric.signals[signal_id]
-        grade = _grade_signal(signal_id, signal, evidence, text, request.answer)
-        for gate in gates:
-            if gate.applies_to(signal_id):
-                grade = _capped(grade, gate.cap, signal, gate.reason)
-        signals[signal_id] = grade
-
+    model = model if model is not None else rubric_model(rubric)
+    parts = request.parts or (QuestionPart(request.question, request.answer),)
+    graded = [_grade_question(request.round, part, rubric, model) for part in parts]
+    answered = [g for g in graded if g.part.answer.strip() and not g.part.skipped]
+    if len(graded) == 1:
+        signals, flags = graded[0].signals, graded[0].flags
+    else:
+        signals = _combine(graded, rubric)
+        flags = list(dict.fromkeys(f for g in answered for f in g.flags)) or (["empty-answer"] if not answered else [])
     overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision)
-    overall = min([overall, *(g.overall_cap for g in gates)])
+    caps = [g.overall_cap for g in graded] if len(graded) == 1 else [g.overall_cap for g in answered]
+    overall = min([overall, *caps]) if caps else LOWEST
     return RoundGrade(
         round=request.round,
         grader="offline",
@@ -106,58 +121,145 @@ def grade_offline(request: GradeRequest, rubric: Rubric) -> RoundGrade:
         flags=flags,
         question=request.question,
         rubric=rubric.id,
+        questions=[g.summary(rubric, round_spec) for g in graded] if len(graded) > 1 else [],
     )
 
 
-@dataclass(frozen=True)
-class Gate:
-    """A rule that caps scores whatever the features say, with the reason shown in the rationale."""
-
-    reason: str
-    cap: int
+@dataclass
+class _Graded:
+    part: QuestionPart
+    signals: dict[str, SignalGrade]
+    flags: list[str]
     overall_cap: int
-    only: str | None = None
 
-    def applies_to(self, signal_id: str) -> bool:
-        return self.only is None or self.only == signal_id
+    def summary(self, rubric: Rubric, round_spec: RubricRound) -> QuestionGrade:
+        if self.part.skipped or not self.part.answer.strip():
+            return QuestionGrade(question=self.part.question, score=LOWEST, skipped=self.part.skipped, flags=self.flags)
+        score = min(overall_score({s: g.score for s, g in self.signals.items()}, round_spec, rubric.decision),
+                    self.overall_cap)
+        return QuestionGrade(question=self.part.question, score=score, flags=self.flags)
 
 
-def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric) -> list[Gate]:
-    if "off-topic" in flags or "empty-answer" in flags:
-        return [Gate("The answer does not address the question asked.", 1, 1)]
-    gates = []
+def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: OfflineModel | None) -> _Graded:
+    round_spec = rubric.rounds[round_type]
+    injected = find_injection(part.answer)
+    text = redact(part.answer, injected) if injected else part.answer
+    flags: list[str] = []
+    if injected:
+        flags.append("prompt-injection")
+    if part.skipped:
+        flags.append("skipped")
+    elif not text.strip():
+        flags.append("empty-answer")
+    evidence = extract(text)
+    spans = sentences(text)
+    fit = relevance(part.question, text)
+    if text.strip() and not fit.on_topic(round_format_met(round_type, evidence, rubric)):
+        flags.append("off-topic")
+    gates = _gates(flags, evidence, text, fit.story_told, rubric)
+    vector = answer_vector(evidence, len(spans), text) if model and text.strip() else None
+    model_heads = heads(model) if model else {}
+    signals: dict[str, SignalGrade] = {}
+    for signal_id in round_spec.signals:
+        signal = rubric.signals[signal_id]
+        head = model_heads.get(signal_id) if signal.evidence.scorer == "model" else None
+        learned = head.level(head.score(vector, round_type)) if head and vector is not None else None
+        grade = _grade_signal(signal_id, signal, evidence, text, part.answer, learned)
+        for reason, gate in gates:
+            if gate.signal in (None, signal_id):
+                grade = _capped(grade, gate.cap, signal, reason)
+        signals[signal_id] = grade
+    overall_cap = min([HIGHEST, *(g.overall_cap or g.cap for _, g in gates)])
+    return _Graded(part, signals, flags, overall_cap)
+
+
+def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric) -> list[tuple[str, Gate]]:
+    """The rubric's gates that this answer trips, each with the reason shown in the rationale."""
+    rules = rubric.offline
+    declared = rules.gates
+    if "skipped" in flags:
+        return [("Skipped.", Gate(cap=LOWEST))]
+    if "empty-answer" in flags:
+        return [(_GATE_REASONS["empty"], Gate(cap=LOWEST))]
+    found: list[tuple[str, Gate]] = []
+
+    def trip(name: str, reason: str | None = None) -> None:
+        gate = declared.get(name)  # type: ignore[call-overload]
+        if gate is not None:
+            found.append((reason or _GATE_REASONS[name], gate))
+
+    if "off-topic" in flags:
+        trip("off_topic")
+        if found:
+            return found
     if "prompt-injection" in flags:
         cap = rubric.decision.integrity_cap
-        gates.append(Gate("Text addressed to the grader was removed and earns nothing.", cap, cap))
+        found.append((_GATE_REASONS["injection"], Gate(cap=cap)))
+    incoherent = coherence(text).reason
+    if incoherent:
+        trip("incoherent", incoherent)
+    if len(WORD.findall(text)) < rules.too_short_words:
+        trip("too_short")
     if specificity(text).vague:
-        gates.append(Gate("Nothing checkable: no number, name or quoted words.", VAGUE_CAP, VAGUE_CAP))
-    if story_told and ev.value("we_dominant") and ev.value("decision") == 0 and ev.value("i_action") <= 1:
-        gates.append(Gate("The story is told as 'we': the candidate's own part is invisible.", 1, 2, "ownership"))
+        trip("vague")
+    if (
+        ev.value("we_dominant")
+        and ev.value("decision") == 0
+        and ev.value("i_action") <= 1
+        and story_told
+    ):
+        trip("we_only")
     unanchored = ev.value("bare_number") + ev.value("metric_change_only")
-    if unanchored >= UNANCHORED_AT and ev.value("metric_complete") == 0 and ev.value("metric_partial") == 0:
-        gates.append(
-            Gate("Numbers without a baseline, time frame or source cannot be checked.", 1, 2, "delivery_metrics")
-        )
-    return gates
+    if unanchored >= rules.unanchored_numbers_at and not (ev.value("metric_complete") or ev.value("metric_partial")):
+        trip("unanchored_numbers")
+    return found
 
 
-def round_format_met(round_type: str, ev: Evidence) -> bool:
+def round_format_met(round_type: str, ev: Evidence, rubric: Rubric) -> bool:
     """The answer takes the form the round asks for (a press release, a sizing, a framed problem)."""
-    needs = ROUND_FORMATS.get(round_type)
-    if needs is None:
+    needs = rubric.offline.round_formats.get(round_type)
+    if not needs:
         return ev.value("i_action") + ev.value("i_plan") >= 2
-    return any(ev.value(name) >= at_least for name, at_least in needs)
+    return any(ev.value(name) >= at_least for name, at_least in needs.items())
 
 
-def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, original: str) -> SignalGrade:
-    weights = weights_for(signal_id, signal)
+def _combine(graded: list[_Graded], rubric: Rubric) -> dict[str, SignalGrade]:
+    """Per signal, the questions' levels combined by the rubric's rule; quotes and reasons from all."""
+    rule = {"mean": _mean_half_down, "min": min, "max": max}[rubric.offline.questions]
+    combined: dict[str, SignalGrade] = {}
+    for signal_id in graded[0].signals:
+        grades = [g.signals[signal_id] for g in graded]
+        score = rule([g.score for g in grades])
+        best = max(grades, key=lambda g: g.score)
+        weak = [i + 1 for i, g in enumerate(graded) if g.signals[signal_id].score < score or g.part.skipped]
+        note = f" Question {', '.join(map(str, weak))} held it back." if weak else ""
+        quotes = list(dict.fromkeys(q for g in sorted(grades, key=lambda g: -g.score) for q in g.evidence))
+        signal = rubric.signals[signal_id]
+        combined[signal_id] = SignalGrade(
+            score=score,
+            evidence=quotes[:MAX_QUOTES],
+            rationale=(best.rationale + note).strip(),
+            next_level=signal.levels.get(score + 1) if score < HIGHEST else None,
+        )
+    return combined
+
+
+def _mean_half_down(scores: list[int]) -> int:
+    """The mean, rounded to the nearest level with ties going down (a committee does not round up)."""
+    value = mean(scores)
+    below = int(value)
+    return below + 1 if value - below > 0.5 else below
+
+
+def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, original: str,
+                  learned: int | None) -> SignalGrade:
+    weights = weights_for(signal)
     cue_spans = _cue_spans(signal, ev, text)
     values = {**ev.values, "cue": min(len(cue_spans), 2)}
     contributions = {name: w * values.get(name, 0.0) for name, w in weights.items()}
-    points = sum(contributions.values())
-    score = level(points, thresholds_for(signal))
+    score = learned if learned is not None else level(sum(contributions.values()), thresholds_for(signal))
     if ev.substance == 0:
-        score = 1
+        score = LOWEST
     found = [n for n, c in contributions.items() if c > 0]
     against = [n for n, c in contributions.items() if c < 0]
     missing = [n for n, w in weights.items() if w > 0 and values.get(n, 0.0) == 0 and n != "cue"]
@@ -167,15 +269,26 @@ def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, origi
         score=score,
         evidence=quotes,
         rationale=rationale,
-        next_level=signal.levels.get(score + 1) if score < 4 else None,
+        next_level=signal.levels.get(score + 1) if score < HIGHEST else None,
     )
 
 
 def _cue_spans(signal: Signal, ev: Evidence, text: str) -> list[Span]:
     if not signal.evidence.cues:
         return []
-    pattern = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in signal.evidence.cues), re.IGNORECASE)
+    pattern = _cue_pattern(tuple(signal.evidence.cues))
     return [s for s in sentences(text) if pattern.search(s.text) and substantive(s, ev)]
+
+
+_CUE_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    pattern = _CUE_PATTERNS.get(cues)
+    if pattern is None:
+        pattern = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in cues), re.IGNORECASE)
+        _CUE_PATTERNS[cues] = pattern
+    return pattern
 
 
 def _quotes(spans: list[Span], original: str) -> list[str]:
@@ -196,7 +309,7 @@ def _rationale(found: list[str], against: list[str], missing: list[str], values:
     if against:
         parts.append("Held back by " + ", ".join(_HUMAN.get(n, n) for n in against) + ".")
     if missing:
-        parts.append("Missing " + ", ".join(_HUMAN.get(n, n) for n in missing[:3]) + ".")
+        parts.append("Not found: " + ", ".join(_HUMAN.get(n, n) for n in missing[:3]) + ".")
     return " ".join(parts)
 
 

@@ -1,0 +1,163 @@
+"""The offline grader's learned heads: offline embeddings, gates a user cannot game, each question
+counting, model files with file:line errors, and a coach's refit that `grade` then uses."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_cli
+from test_offline_grader import QUESTION, STRONG
+
+from simulator.content import load_library
+from simulator.domain import Rubric
+from simulator.domain.transcript import RoundRecord, Turn
+from simulator.grading.base import GradeRequest
+from simulator.grading.offline import grade_offline
+from simulator.grading.requests import from_round
+
+STORY = "I decided to refund on courier scan, and refund time went from 9 days to 2 over eight weeks."
+
+
+@pytest.fixture(scope="module")
+def rubric() -> Rubric:
+    return load_library().rubric("base")
+
+
+def overall(answer: str, rubric: Rubric, question: str = QUESTION, round_type: str = "bar-raiser") -> int:
+    return grade_offline(GradeRequest(round_type, question, answer), rubric).overall.score
+
+
+def test_the_shipped_rubric_grades_with_its_model_file(rubric: Rubric) -> None:
+    assert rubric.model and Path(rubric.model).name == "base.model.json"
+    assert overall(STRONG, rubric) >= 3
+
+
+def test_embeddings_load_with_the_network_cut_and_are_bitwise_stable() -> None:
+    code = (
+        "import socket, sys\n"
+        "def refuse(*a, **k): raise OSError('network touched')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from simulator.grading.embedding import embed\n"
+        "a, b = embed('I decided to cut the refund wait.'), embed('I decided to cut the refund wait.')\n"
+        "print(a.shape[0], round(float((a * a).sum()), 4), a.tobytes() == b.tobytes(), 'wordllama' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60,
+                          env={"HF_HUB_OFFLINE": "0", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["256", "1.0", "True", "False"]
+
+
+def test_the_same_input_grades_the_same_twice(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(f"rounds:\n  - round: bar-raiser\n    question: {QUESTION}\n    answer: {json.dumps(STRONG)}\n")
+    first, second = run_cli("grade", str(sheet)), run_cli("grade", str(sheet))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+
+
+@pytest.mark.parametrize("name", ["shuffled", "repeated", "one-sentence words", "too short", "gibberish"])
+def test_text_that_is_not_an_answer_scores_two_or_below(rubric: Rubric, name: str) -> None:
+    rng = random.Random(7)
+    words = STRONG.split()
+    rng.shuffle(words)
+    answers = {
+        "shuffled": " ".join(words),
+        "repeated": " ".join([STORY] * 150),
+        "one-sentence words": " ".join(rng.choice(STORY.split()) for _ in range(20_000)),
+        "too short": "I owned the refund flow and cut refunds from 9 to 2 days.",
+        "gibberish": " ".join("".join(rng.choice("qwrtzpsdfgklmnbv") for _ in range(7)) for _ in range(150)),
+    }
+    assert overall(answers[name], rubric) <= 2
+
+
+def test_a_genuine_answer_is_not_flagged_whatever_its_case(rubric: Rubric) -> None:
+    grade = grade_offline(GradeRequest("bar-raiser", QUESTION, STRONG.lower()), rubric)
+    assert grade.flags == []
+    assert grade.overall.score >= 3
+
+
+def _round(*turns: Turn) -> RoundRecord:
+    return RoundRecord(index=0, type="bar-raiser", title="Bar raiser", minutes=30, turns=list(turns))
+
+
+def test_a_skipped_second_question_holds_the_round_back_and_is_named(rubric: Rubric) -> None:
+    alone = grade_offline(from_round(_round(Turn(kind="question", text=QUESTION, answer=STRONG))), rubric)
+    both = grade_offline(from_round(_round(
+        Turn(kind="question", text=QUESTION, answer=STRONG),
+        Turn(kind="question", text="Tell me about your biggest failure.", skipped=True),
+    )), rubric)
+    assert alone.overall.score >= 3
+    assert both.overall.score <= 2 < alone.overall.score
+    assert [(q.skipped, q.score) for q in both.questions] == [(False, alone.overall.score), (True, 1)]
+    assert all(quote in STRONG for g in both.signals.values() for quote in g.evidence)
+
+
+def test_follow_up_answers_count_with_their_question(rubric: Rubric) -> None:
+    request = from_round(_round(
+        Turn(kind="question", text=QUESTION, answer=STRONG[:400]),
+        Turn(kind="followup", text="What was the number before?", answer=STRONG[400:]),
+        Turn(kind="question", text="Tell me about a failure.", answer=STRONG),
+    ))
+    assert [p.question for p in request.parts] == [QUESTION, "Tell me about a failure."]
+    assert all(part.answer in request.answer for part in request.parts)
+
+
+def test_a_broken_model_file_is_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    rubrics = tmp_path / "rubrics"
+    rubrics.mkdir()
+    (rubrics / "coach.yaml").write_text("id: coach\ntitle: Coach\nextends: base\n")
+    (rubrics / "coach.model.json").write_text(
+        '{\n "signals": {\n  "ownership": {\n   "intercept": 1,\n   "cuts": [1, 2, 3],\n'
+        '   "weights": {"loudness.present": 1}\n  }\n }\n}\n')
+    done = run_cli("rubrics", "validate", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "coach.model.json:6:" in done.stdout + done.stderr
+    assert "unknown input 'loudness.present'" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_coach_refit_moves_agreement_and_grade_uses_it(tmp_path: Path) -> None:
+    """A coach who reads ownership the other way round gets a grader that leans their way."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    rounds = yaml.load((REPO / "rubrics" / "golden" / "tune" / "bar-raiser.yaml").read_text())["rounds"]
+    rounds += yaml.load((REPO / "rubrics" / "golden" / "g3" / "bar-raiser.yaml").read_text())["rounds"]
+    for item in rounds:
+        item["labels"]["ownership"] = 5 - item["labels"]["ownership"]
+        item.pop("second_labels", None)
+    sheets = tmp_path / "labels"
+    sheets.mkdir()
+    with (sheets / "mine.yaml").open("w") as out:
+        yaml.dump({"rubric": "coach", "rounds": list(rounds)}, out)
+    (tmp_path / "rubrics").mkdir()
+    (tmp_path / "rubrics" / "coach.yaml").write_text("id: coach\ntitle: Coach\nextends: base\n")
+
+    done = run_cli("calibrate", "--rubric", "coach", "--golden", "labels", "--fit", "--format", "json",
+                   cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    model = tmp_path / "rubrics" / "coach.model.json"
+    assert model.is_file() and model.stat().st_mode & 0o777 == 0o600
+    before = report["before"]["signals"]["ownership"]["spearman"]
+    after = report["after"]["signals"]["ownership"]["spearman"]
+    assert after > before + 0.5
+    assert report["cross_validated"]["signals"]["ownership"]["spearman_95"] is not None
+
+    graded = run_cli("grade", "labels/mine.yaml", cwd=tmp_path)
+    assert graded.returncode == 0, graded.stderr
+    scores = [r["signals"]["ownership"]["score"] for r in json.loads(graded.stdout)["results"][0]["rounds"]]
+    labels = [item["labels"]["ownership"] for item in rounds]
+    from simulator.grading.agreement import spearman
+
+    assert spearman(labels, scores) == pytest.approx(after, abs=0.01)
+
+
+def test_fit_refuses_to_overwrite_a_shipped_rubric(tmp_path: Path) -> None:
+    done = run_cli("calibrate", "--rubric", "base", "--golden", str(REPO / "rubrics" / "golden" / "tune"),
+                   "--fit", cwd=tmp_path, timeout=300)
+    assert done.returncode == 2
+    assert "shipped default" in done.stderr and "Traceback" not in done.stderr
