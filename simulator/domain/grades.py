@@ -34,7 +34,9 @@ class RoundGrade(BaseModel):
         default=None, description="Max minus min score per signal over k samples (LLM grader)."
     )
     dropped_quotes: int = 0
-    usage: dict[str, float] | None = None
+    usage: dict[str, int | float] | None = Field(
+        default=None, description="Requests and token counts (integers) and `cost_usd` when known."
+    )
 
 
 class SignalSummary(BaseModel):
