@@ -60,8 +60,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     """Seconds to wait before answering (longer than the client timeout: a timeout)."""
-    deltas: list[str] | None = None
-    """A streamed reply: these text deltas as `chat.completion.chunk` server-sent events."""
+    deltas: list[Any] | None = None
+    """A streamed reply: these deltas' `content` (text, or a list of parts) as `chat.completion.chunk`
+    server-sent events."""
     cut_after: int | None = None
     """Streams only: drop the connection after this many deltas."""
     finish: bool = True
@@ -111,6 +112,14 @@ def completion(content: str, *, usage: tuple[int, int, int] = (100, 20, 0)) -> R
 
 def json_reply(data: Any, *, usage: tuple[int, int, int] = (100, 20, 0)) -> Reply:
     return completion(json.dumps(data), usage=usage)
+
+
+def chat_reply(message: Any, *, finish_reason: str | None = "stop", **fields: Any) -> Reply:
+    """A chat completion whose first choice holds `message` as given (any shape a server may send);
+    `fields` replace top-level keys (`choices=[]`, `usage=...`)."""
+    body = _completion(MODEL, "", (100, 20, 0))
+    body["choices"][0].update(message=message, finish_reason=finish_reason)
+    return Reply(body={**body, **fields})
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
@@ -426,7 +435,7 @@ def _completion(model: str, content: str, usage: tuple[int, int, int]) -> dict[s
     }
 
 
-def _chunk(model: str, delta: dict[str, str], finish: str | None) -> dict[str, Any]:
+def _chunk(model: str, delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion.chunk",

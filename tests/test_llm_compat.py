@@ -113,10 +113,12 @@ def test_grading_falls_back_per_round_on_an_endpoint_that_is_not_openai_compatib
     broken: FakeOpenAI, tmp_path: Path
 ) -> None:
     rounds, warnings = grade(tmp_path, OPENAI_BASE_URL=broken.base_url)
-    for rnd, warning in zip(rounds, warnings, strict=True):
+    for rnd in rounds:
         assert rnd["fallback_reason"].startswith(f"the endpoint at {broken.base_url} {NOT_OPENAI}: ")
-        assert rnd["fallback_reason"] in warning
-    assert len(broken.requests_to(CHAT)) == len(rounds), "no retries: the server answered"
+        assert re.search(r"\(gave up after 4 attempts in [\d.]+ s\)$", rnd["fallback_reason"])
+        assert any(rnd["fallback_reason"] in warning for warning in warnings)
+    # An HTML page or a body cut short, answered with 200, looks like a proxy in trouble: retried.
+    assert len(broken.requests_to(CHAT)) == 4 * len(rounds)
 
 
 def test_grading_falls_back_on_a_malformed_base_url(tmp_path: Path) -> None:
@@ -182,7 +184,7 @@ async def test_json_that_is_not_a_chat_completion_is_an_llm_error(body: str) -> 
     with FakeOpenAI() as server:
         server.script(CHAT, Reply(body=body))
         server.script("/models", Reply(body=body))
-        async with LLMSession(settings_for(server)) as session:
+        async with LLMSession(settings_for(server, max_attempts=1)) as session:  # a str body is retried
             with pytest.raises(LLMError, match="not a chat completion"):
                 await session.chat(MODEL, [{"role": "user", "content": "hi"}])
             with pytest.raises(LLMError, match=NOT_OPENAI):

@@ -43,7 +43,9 @@ class RoundGrade(BaseModel):
         default=None, description="Max minus min score per signal over k samples (LLM grader)."
     )
     dropped_quotes: int = 0
-    usage: dict[str, float] | None = None
+    usage: dict[str, int | float] | None = Field(
+        default=None, description="Requests and token counts (integers) and `cost_usd` when known."
+    )
     questions: list[QuestionGrade] = Field(
         default_factory=list, description="Per question, when the round asked more than one."
     )

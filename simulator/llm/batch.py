@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from simulator.llm.config import LLMSettings
 from simulator.llm.errors import LLMBadOutput, LLMError
+from simulator.llm.replies import check_completion
 from simulator.llm.session import LLMSession, Messages
 from simulator.llm.structured import REPAIR
 from simulator.llm.usage import ModelPrice, Usage
@@ -185,8 +186,12 @@ class ReplaySession(LLMSession):
             raise LLMError(f"the batch request failed: {self._reply.error}")
         try:
             completion = ChatCompletion.model_validate(self._reply.body)
-        except ValidationError:
-            raise LLMBadOutput("the batch reply is not a chat completion") from None
+        except ValidationError:  # a lenient server's shape (content parts, ...): read as a live reply is
+            completion = ChatCompletion.model_construct(**self._reply.body)
+        try:
+            check_completion(completion, self.settings.endpoint)
+        except LLMError as exc:
+            raise LLMBadOutput(f"the batch reply is not a usable chat completion: {exc}") from None
         self.record(model, completion.usage, tally)
         return completion
 

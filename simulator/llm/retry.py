@@ -1,7 +1,8 @@
 """The one retry policy for every LLM request (tenacity).
 
-Retried: 429 (waiting what Retry-After / retry-after-ms asks), 408, 5xx, timeouts and connection
-errors, with exponential backoff and jitter otherwise. Other 4xx fail at once. The budget is
+Retried: 429 (waiting what Retry-After / retry-after-ms asks), 408, 5xx, timeouts, connection
+errors and replies that look transient (a 200 with an error body, an HTML page or no choices, a
+body cut short), with exponential backoff and jitter otherwise. Other 4xx fail at once. The budget is
 `max_attempts` tries and `max_total_seconds`: no wait is started that would end past it.
 """
 
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 def is_retryable(exc: BaseException) -> bool:
     import openai
 
+    if isinstance(exc, LLMError):
+        return exc.transient
     if isinstance(exc, openai.APIConnectionError):  # timeouts included
         return True
     if isinstance(exc, openai.APIStatusError):
@@ -82,8 +85,9 @@ def _log_retry(state: RetryCallState) -> None:
 async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) -> T:
     """Run `call` under the policy; every error comes out as LLMError or LLMUnavailable.
 
-    `openai` errors are translated; anything else the SDK raises (an HTML page it cannot parse,
-    invalid JSON) means the endpoint is not OpenAI-compatible, and is not retried.
+    `openai` errors are translated; anything else the SDK raises (a body it cannot parse) means the
+    endpoint is not OpenAI-compatible, retried only when the body looks cut short (invalid JSON).
+    A transient LLMError still failing when the budget runs out says how many attempts it had.
     asyncio.CancelledError and KeyboardInterrupt are not Exceptions and pass through untouched.
     """
     import openai
@@ -94,7 +98,14 @@ async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) ->
     async def counted() -> T:
         nonlocal attempts
         attempts += 1
-        return await call()
+        try:
+            return await call()
+        except (LLMError, openai.OpenAIError):
+            raise
+        except Exception as exc:  # the SDK could not read the reply: an HTML page, invalid JSON
+            log.debug("the SDK could not read the reply", exc_info=True)
+            raise not_openai_compatible(settings.endpoint, _unreadable(exc),
+                                        transient=isinstance(exc, json.JSONDecodeError)) from exc
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(is_retryable),
@@ -108,22 +119,24 @@ async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) ->
     )
     try:
         return await retrying(counted)
-    except LLMError:
-        raise
+    except LLMError as exc:
+        if not exc.transient:
+            raise
+        raise type(exc)(f"{exc} ({_gave_up(attempts, time.monotonic() - started)})", status=exc.status) from exc
     except openai.OpenAIError as exc:
         raise _translate(exc, attempts, time.monotonic() - started) from exc
-    except Exception as exc:
-        log.debug("the SDK could not read the reply", exc_info=True)
-        raise not_openai_compatible(settings.endpoint, _unreadable(exc)) from exc
 
 
 def _translate(exc: Exception, attempts: int, elapsed: float) -> LLMError:
     status = getattr(exc, "status_code", None)
     if is_retryable(exc):
-        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-        message = f"{_describe(exc)} (gave up after {tries} in {elapsed:.1f} s)"
-        return LLMUnavailable(message, status=status)
+        return LLMUnavailable(f"{_describe(exc)} ({_gave_up(attempts, elapsed)})", status=status)
     return LLMError(f"the server refused the request: {_describe(exc)}", status=status)
+
+
+def _gave_up(attempts: int, elapsed: float) -> str:
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    return f"gave up after {tries} in {elapsed:.1f} s"
 
 
 def _unreadable(exc: Exception) -> str:

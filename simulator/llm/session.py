@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from simulator.llm.client import make_client
 from simulator.llm.config import LLMSettings
 from simulator.llm.errors import LLMError, not_openai_compatible
+from simulator.llm.replies import check_completion
 from simulator.llm.retry import with_retry
 from simulator.llm.usage import Usage, UsageMeter, request_usage
 
@@ -54,18 +55,17 @@ class LLMSession:
     ) -> "ChatCompletion":
         """One chat completion; its usage is added to the session and to `tally`.
 
-        Raises LLMError when the reply is not a chat completion (the SDK hands back whatever
-        body a server sends that is not JSON, such as an HTML page, as a str).
+        Raises LLMError when the reply is not a chat completion with at least one choice
+        (`replies.check_completion`); what looks transient is retried first.
         """
-        from openai.types.chat import ChatCompletion
 
-        completion = await self._request(
-            lambda client: client.chat.completions.create(
-                model=model, messages=messages, **self._sampling(), **params
-            )
-        )
-        if not isinstance(completion, ChatCompletion) or not isinstance(completion.choices, list):
-            raise self._not_compatible("POST /chat/completions", completion, "a chat completion")
+        async def send(client: "AsyncOpenAI") -> "ChatCompletion":
+            reply = await client.chat.completions.create(model=model, messages=messages, **self._sampling(),
+                                                         **params)
+            check_completion(reply, self.settings.endpoint)  # inside the attempt: transient shapes are retried
+            return reply
+
+        completion = await self._request(send)
         self.record(model, completion.usage, tally)
         return completion
 

@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 
 from simulator.llm.errors import LLMError, not_openai_compatible
+from simulator.llm.replies import content_text
 from simulator.llm.session import LLMSession, Messages
 from simulator.llm.usage import Usage
 
@@ -28,8 +29,8 @@ async def stream_text(
             async for chunk in stream:
                 chunks += 1
                 reported = chunk.usage or reported
-                for choice in chunk.choices:
-                    text = choice.delta.content if choice.delta else None
+                for choice in chunk.choices or ():
+                    text = content_text(choice.delta.content) if choice.delta else None
                     if text:
                         received += len(text)
                         yield text

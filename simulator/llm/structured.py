@@ -9,13 +9,13 @@ validation error; a second bad reply raises LLMBadOutput.
 import functools
 import json
 import logging
-import re
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from simulator.llm.errors import LLMBadOutput, LLMError
+from simulator.llm.replies import json_in, reply_text
 from simulator.llm.session import LLMSession, Messages
 from simulator.llm.usage import Usage
 
@@ -31,7 +31,6 @@ SCHEMA_IN_PROMPT = (
     "Reply with one JSON object and nothing else (no prose, no code fences). "
     "It must validate against this JSON Schema:\n{schema}"
 )
-_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
 @dataclass
@@ -67,7 +66,7 @@ async def complete_structured(
     try:
         return Structured(_parse(reply, schema), mode, repaired=False)
     except ValidationError as exc:
-        problem = _explain(exc)
+        problem = _problem(reply, exc)
     log.info("reply failed validation (%s); asking once for a repair", problem)
     retry_messages: Messages = [
         *messages,
@@ -80,7 +79,7 @@ async def complete_structured(
     except ValidationError as exc:
         raise LLMBadOutput(
             f"the model's reply did not fit {schema.__name__} even after a repair re-ask: "
-            f"{_explain(exc)}"
+            f"{_problem(reply, exc)}"
         ) from None
 
 
@@ -110,18 +109,22 @@ async def _ask(
     completion = await session.chat(
         model, messages, tally, response_format=_response_format(schema, mode)
     )
-    if not completion.choices:
-        raise LLMBadOutput("the server returned no choices")
-    message = completion.choices[0].message
-    refusal = getattr(message, "refusal", None)
-    if refusal:
-        raise LLMBadOutput(f"the model refused: {refusal}")
-    return message.content or ""
+    try:
+        return reply_text(completion)
+    except LLMError:
+        raise
+    except Exception as exc:  # a shape no server was seen to send: say so rather than crash
+        log.debug("unreadable reply", exc_info=True)
+        raise LLMBadOutput(f"the reply could not be read ({type(exc).__name__}: {exc})") from exc
 
 
 def _parse(reply: str, schema: type[M]) -> M:
-    fenced = _FENCE.match(reply)
-    return schema.model_validate_json(fenced.group(1) if fenced else reply)
+    """Raises ValidationError, also for an empty reply or one that is not JSON."""
+    return schema.model_validate_json(json_in(reply) or '""')
+
+
+def _problem(reply: str, exc: ValidationError) -> str:
+    return _explain(exc) if reply.strip() else "the reply was empty"
 
 
 def _explain(exc: ValidationError) -> str:

@@ -1,5 +1,6 @@
 """Tokens and cost, per call and per session, from a price table (USD per million tokens)."""
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +55,9 @@ class Usage:
         else:
             self.cost_usd += other.cost_usd
 
-    def as_dict(self) -> dict[str, float]:
-        """The shape of `RoundGrade.usage`; `cost_usd` is left out when unknown."""
-        out: dict[str, float] = {
+    def as_dict(self) -> dict[str, int | float]:
+        """The shape of `RoundGrade.usage`: integer counts; `cost_usd` is left out when unknown."""
+        out: dict[str, int | float] = {
             "requests": self.requests,
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
@@ -69,10 +70,9 @@ class Usage:
 
 def request_usage(model: str, reported: Any, prices: dict[str, ModelPrice]) -> Usage:
     """Usage of one request from the `usage` object the server reported (None when it sent none)."""
-    prompt = getattr(reported, "prompt_tokens", 0) or 0
-    completion = getattr(reported, "completion_tokens", 0) or 0
-    details = getattr(reported, "prompt_tokens_details", None)
-    cached = min(getattr(details, "cached_tokens", 0) or 0, prompt)
+    prompt = _count(_field(reported, "prompt_tokens"))
+    completion = _count(_field(reported, "completion_tokens"))
+    cached = min(_count(_field(_field(reported, "prompt_tokens_details"), "cached_tokens")), prompt)
     price = price_for(model, prices)
     cost = None
     if price is not None:
@@ -92,3 +92,16 @@ class UsageMeter:
     def record(self, model: str, usage: Usage) -> None:
         self.total.add(usage)
         self.by_model.setdefault(model, Usage()).add(usage)
+
+
+def _count(value: Any) -> int:
+    """A token count as a server reported it (an int, a float, a numeric str, junk) as an int."""
+    try:
+        number = float(value or 0)
+    except (TypeError, ValueError):
+        return 0
+    return int(number) if math.isfinite(number) and number > 0 else 0
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
