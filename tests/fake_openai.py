@@ -32,6 +32,8 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from simulator.llm import LLMSettings
 
 MODEL = "fake-model"
@@ -452,3 +454,13 @@ def settings_for(server: "FakeOpenAI", **overrides: Any) -> LLMSettings:
         "max_total_seconds": 10.0, "backoff_initial": 0.01, "backoff_max": 0.05,
     }
     return LLMSettings(**{**values, **overrides})
+
+
+CHAT = "/chat/completions"
+ASK = [{"role": "system", "content": "You add numbers."}, {"role": "user", "content": "2 + 3?"}]
+"""The exchange the transport and reply tests send: a question whose answer is `Sum`."""
+
+
+class Sum(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sum: int

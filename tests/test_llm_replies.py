@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ConfigDict
 
 from simulator.content import load_library
 from simulator.grading.base import GradeRequest
@@ -15,9 +14,12 @@ from simulator.grading.offline import OfflineGrader
 from simulator.llm import LLMBadOutput, LLMError, LLMSession, complete_structured, stream_text
 from tests.conftest import run_cli
 from tests.fake_openai import (
+    ASK,
+    CHAT,
     MODEL,
     FakeOpenAI,
     Reply,
+    Sum,
     chat_reply,
     html_page,
     invalid_json,
@@ -25,14 +27,8 @@ from tests.fake_openai import (
     settings_for,
 )
 
-CHAT = "/chat/completions"
-ASK = [{"role": "system", "content": "You add numbers."}, {"role": "user", "content": "2 + 3?"}]
 SUM = '{"sum": 5}'
 
-
-class Sum(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    sum: int
 
 
 def assistant(**fields: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from pydantic import BaseModel, ConfigDict
 
 from simulator.llm import (
     LLMBadOutput,
@@ -21,10 +20,13 @@ from simulator.llm import (
     stream_text,
 )
 from tests.fake_openai import (
+    ASK,
+    CHAT,
     MODEL,
     FakeOpenAI,
     Recorded,
     Reply,
+    Sum,
     completion,
     error,
     json_reply,
@@ -34,19 +36,12 @@ from tests.fake_openai import (
     streamed,
 )
 
-CHAT = "/chat/completions"
-ASK = [{"role": "system", "content": "You add numbers."}, {"role": "user", "content": "2 + 3?"}]
-
 
 @pytest.fixture
 def fake_openai() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:
         yield server
 
-
-class Sum(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    sum: int
 
 
 async def ask(session: LLMSession, tally: Usage | None = None) -> int:

@@ -13,7 +13,7 @@ from simulator.domain import AnswerSheet, LoopSpec, QuestionBank, Rubric
 M = TypeVar("M", bound=BaseModel)
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -81,13 +81,13 @@ def validate(model: type[M], data: Any, path: Path, defaults: dict[str, Any] | N
         for error in exc.errors():
             loc = tuple(error["loc"])
             line, col = position(data, loc)
-            problems.append(Problem(path, line, col, _dotted(loc), _expected(error, model, loc)))
+            problems.append(Problem(path, line, col, dotted(loc), _expected(error, model, loc)))
         raise ContentError(problems) from None
 
 
 def problem_at(data: Any, path: Path, loc: Loc, message: str) -> Problem:
     line, col = position(data, loc)
-    return Problem(path, line, col, _dotted(loc), message)
+    return Problem(path, line, col, dotted(loc), message)
 
 
 def load_model(model: type[M], path: Path) -> tuple[M, Any]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from simulator.content.errors import ContentError, Problem
-from simulator.content.loader import _dotted
+from simulator.content.loader import dotted
 from simulator.domain.offline_model import OfflineModel
 
 
@@ -38,7 +38,7 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> OfflineModel:
             loc = tuple(error["loc"])
             line, column = _position(text, loc)
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(Problem(path, line, column, _dotted(loc), message[:1].lower() + message[1:]))
+            problems.append(Problem(path, line, column, dotted(loc), message[:1].lower() + message[1:]))
         raise ContentError(problems) from None
 
 

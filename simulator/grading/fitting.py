@@ -8,7 +8,7 @@ learning how one person writes.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from simulator.domain.offline_model import DETECTOR_INPUTS, OfflineModel, SignalHead
@@ -49,7 +49,7 @@ def with_vectors(items: Sequence[Labelled]) -> list[Labelled]:
     for item in items:
         if item.vector is None:
             vector = answer_vector(extract(item.answer), len(sentences(item.answer)), item.answer)
-            item = Labelled(**{**item.__dict__, "vector": vector})
+            item = replace(item, vector=vector)
         out.append(item)
     return out
 

@@ -78,12 +78,15 @@ def compile_head(spec: SignalHead) -> Head:
 
 
 _COMPILED: dict[int, tuple[OfflineModel, dict[str, Head]]] = {}
+_KEEP_COMPILED = 16
 
 
 def heads(model: OfflineModel) -> dict[str, Head]:
     """The model's heads as arrays, compiled once per loaded model."""
     cached = _COMPILED.get(id(model))
     if cached is None or cached[0] is not model:
+        if len(_COMPILED) >= _KEEP_COMPILED:
+            _COMPILED.clear()  # cross-validation compiles a model per fold; keep only the recent ones
         cached = (model, {signal: compile_head(spec) for signal, spec in model.signals.items()})
         _COMPILED[id(model)] = cached
     return cached[1]

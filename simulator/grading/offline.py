@@ -111,7 +111,7 @@ def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | N
         signals = _combine(graded, rubric)
         flags = list(dict.fromkeys(f for g in answered for f in g.flags)) or (["empty-answer"] if not answered else [])
     overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision)
-    caps = [g.overall_cap for g in graded] if len(graded) == 1 else [g.overall_cap for g in answered]
+    caps = [g.overall_cap for g in (graded if len(graded) == 1 else answered)]
     overall = min([overall, *caps]) if caps else LOWEST
     return RoundGrade(
         round=request.round,
