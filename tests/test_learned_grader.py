@@ -161,3 +161,56 @@ def test_fit_refuses_to_overwrite_a_shipped_rubric(tmp_path: Path) -> None:
                    "--fit", cwd=tmp_path, timeout=300)
     assert done.returncode == 2
     assert "shipped default" in done.stderr and "Traceback" not in done.stderr
+
+
+MISSED = "Tell me about a time you missed a commitment you had made to another team. What happened?"
+SUCCESS = (
+    "I owned the delivery-day project for subscribers. I read two hundred contacts and saw that one in six "
+    "skipped a box because it came on a day they were away. I proposed a choose-your-day option; planning "
+    "pushed back, so I offered two days per postcode and they signed off. We shipped three weeks early and "
+    "skips fell from 16% to 9% over eight weeks, with cost per box flat."
+)
+
+
+def test_a_story_of_another_kind_than_asked_is_off_topic(rubric: Rubric) -> None:
+    """Asked for a miss, a success story repeating the question's words answers a neighbouring question."""
+    result = grade_offline(GradeRequest("bar-raiser", MISSED, SUCCESS), rubric)
+    assert "off-topic" in result.flags and result.overall.score == 1
+
+
+def test_a_disagreement_told_without_the_word_is_on_topic(rubric: Rubric) -> None:
+    story = ("Ten days before the sale I pulled our hero banner after reading 300 tagged chats: one complaint in "
+             "four came from a buyer misled by '90% off'. Miguel, who ran sales ops, wanted the banner kept "
+             "because it won clicks. I replaced it with a free-shipping offer on a 10% holdout; first-order "
+             "conversion rose from 2.1% to 2.8% and the tickets halved. I gave his flash deals two of my slots.")
+    result = grade_offline(GradeRequest("bar-raiser", "Tell me about a time your stakeholders disagreed with "
+                                        "a decision you made.", story), rubric)
+    assert "off-topic" not in result.flags
+
+
+def test_no_genuine_golden_answer_is_flagged(rubric: Rubric) -> None:
+    """Every sheet in rubrics/golden, every author: a genuine answer carries no flag."""
+    from simulator.content import load_sheet_file
+
+    flagged = []
+    for path in sorted((REPO / "rubrics" / "golden").rglob("*.yaml")):
+        for item in load_sheet_file(path).rounds:
+            grade = grade_offline(GradeRequest(item.round, item.question, item.answer), rubric)
+            if item.trap is None and grade.flags:
+                flagged.append((item.id, grade.flags))
+    assert flagged == []
+
+
+def test_cross_validation_holds_out_each_author_folder_and_reports_the_checks(tmp_path: Path) -> None:
+    golden = REPO / "rubrics" / "golden"
+    done = run_cli("calibrate", "--rubric", "base", "--golden", str(golden / "tune"), str(golden / "finch"),
+                   "--cv", "--from-scratch", "--format", "json", cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    held_out = json.loads(done.stdout)["cross_validated"]
+    assert held_out["groups"] == ["finch", "tune"]
+    checks = held_out["checks"]
+    assert set(checks["baselines"]) == {"words", "numbers"}
+    assert checks["styles"]["concise-strong"]["n"] == sum(
+        1 for p in (golden / "finch").glob("*.yaml") for line in p.read_text().splitlines()
+        if line.strip() == "style: concise-strong")
+    assert isinstance(checks["traps"]["over_ceiling"], list) and checks["genuine_flagged"] == []

@@ -32,8 +32,8 @@ def register(sub: Any) -> None:
                        help="refit the offline grader on these labels and write the model file beside the rubric "
                             "(grade and the app then use it); reports agreement before and after")
     learn.add_argument("--cv", action="store_true",
-                       help="measure a refit without writing it: each group of sheets (a subfolder, else a file) "
-                            "graded by heads fitted on the others, with 95%% bootstrap intervals")
+                       help="measure a refit without writing it: each group of sheets (a subfolder, each folder "
+                            "given, else a file) graded by heads fitted on the others, with 95%% bootstrap intervals")
     parser.add_argument("--from-scratch", action="store_true",
                         help="with --fit/--cv: fit new heads instead of adjusting the rubric's current model")
     parser.add_argument("--out", type=Path, metavar="FILE",
@@ -148,13 +148,16 @@ def _learn(args: argparse.Namespace, chooser: Any, rubric: Any, items: list[Any]
 
 
 def _group(item: str, roots: list[Path]) -> str:
-    """The subfolder of a --golden folder a sheet is in (one author each, say), else the sheet file."""
+    """Who wrote a sheet, held out together: the subfolder of a --golden folder it is in (one author
+    each, say); else, when several folders are given, the folder itself; else the sheet file."""
     path = Path(item.split("#", 1)[0]).resolve()
-    for root in roots:
-        root = root.resolve()
-        if root.is_dir() and path.is_relative_to(root):
+    folders = [root.resolve() for root in roots if root.is_dir()]
+    for root in folders:
+        if path.is_relative_to(root):
             parts = path.relative_to(root).parts
-            return parts[0] if len(parts) > 1 else path.name
+            if len(parts) > 1:
+                return parts[0]
+            return root.name if len(folders) > 1 else path.name
     return path.name
 
 

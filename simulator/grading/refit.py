@@ -1,6 +1,7 @@
 """`calibrate --fit` and `--cv`: refit the offline grader's heads on labelled sheets and measure them
 on answers they did not see (one group of sheets held out at a time), with bootstrap intervals."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,47 @@ def _report(sheets: Sequence[Sheet], grades: Sequence[RoundGrade], levels: list[
     pairs = [p for s, g in zip(sheets, grades, strict=True) for p in pairs_for(s.item, s.labelled, g)]
     report = calibration_report(pairs, levels)
     _add_intervals(report, pairs)
+    report["checks"] = checks(sheets, grades)
     return report
+
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+TRAP_CEILING = 2
+"""A trap answer (keyword-stuffed, off-topic, an injection…) should not score above this overall."""
+
+
+def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, Any]:
+    """What agreement alone hides: how far labels follow length, how far a word count or a count of
+    numbers alone gets, the mean error per answer style, traps scored too high, genuine answers flagged."""
+    labels = [s.labelled.labels.get(OVERALL) for s in sheets]
+    kept = [(s, g, label) for s, g, label in zip(sheets, grades, labels, strict=True) if label is not None]
+    words = [len(_WORD.findall(s.labelled.answer)) for s, _, _ in kept]
+    numbers = [len(_NUMBER.findall(s.labelled.answer)) for s, _, _ in kept]
+    overall = [label for _, _, label in kept]
+    signals = sorted({signal for s in sheets for signal in s.labelled.labels})
+    length = {}
+    for signal in signals:
+        found = [(len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
+                 for s in sheets if signal in s.labelled.labels]
+        length[signal] = _rounded(spearman([w for w, _ in found], [v for _, v in found]))
+    styles: dict[str, list[int]] = {}
+    for sheet, grade, label in kept:
+        styles.setdefault(sheet.labelled.style or "untagged", []).append(grade.overall.score - label)
+    traps = [(s, g) for s, g, _ in kept if s.labelled.trap]
+    return {
+        "label_vs_words": length,
+        "baselines": {"words": _rounded(spearman(words, overall)), "numbers": _rounded(spearman(numbers, overall))},
+        "styles": {style: {"n": len(errors), "mean_error": round(sum(errors) / len(errors), 2)}
+                   for style, errors in sorted(styles.items())},
+        "traps": {"n": len(traps),
+                  "over_ceiling": [s.item for s, g in traps if g.overall.score > TRAP_CEILING]},
+        "genuine_flagged": [f"{s.item}: {', '.join(g.flags)}" for s, g, _ in kept if not s.labelled.trap and g.flags],
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def _add_intervals(report: dict[str, Any], pairs: list[Pair]) -> None:

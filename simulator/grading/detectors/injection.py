@@ -13,7 +13,7 @@ _PATTERNS = [
     r"(?:\b[45]\b|four|five|\bten\b|10|strong hire|highest|maximum|max|top|full marks|perfect)",
     r"\b(?:give|assign|award|output|return)\b[^.\n]{0,30}\b(?:score|scores|grade|rating|marks?)\b"
     r"[^.\n]{0,30}(?:\b[45]\b|four|highest|maximum|max|top|full|perfect|strong hire)",
-    r"\b(?:give|assign|award|output|return)\b[^.\n]{0,20}(?:\b4\b|a four|4/4|4 out of 4)",
+    r"\b(?:give|assign|award|output)\b[^.\n]{0,20}(?:\b4\b|a four|4/4|4 out of 4)",
     r"\b(?:note|message|instructions?|reminder|hint)s?\s+(?:to|for)\s+(?:the\s+)?"
     r"(?:grader|evaluator|assessor|reviewer|scorer|ai|model|llm|assistant|system|rater)",
     r"\b(?:dear|hey|hello|attention)\s+(?:the\s+)?(?:grader|evaluator|assessor|ai|model|llm|assistant)",

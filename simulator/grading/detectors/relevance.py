@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from simulator.grading.detectors.intent import intent_fit
 from simulator.grading.detectors.text import WORD
 
 _STOP = frozenset(
@@ -202,11 +203,20 @@ class Relevance:
     story_expected: bool
     story_told: bool
     names_missed: bool
-    """The question names companies, products or places, and the answer mentions none of them."""
+    """The question names companies, products or places; the answer mentions none of them and names
+    another company or product instead."""
+    intents_asked: tuple[str, ...] = ()
+    intents_missing: tuple[str, ...] = ()
+    """What a behavioural question asks for (a miss, a disagreement…) that the story never shows."""
 
     def on_topic(self, round_format_met: bool) -> bool:
-        """On topic when the answer shares the question's distinctive words, tells the story asked
-        for, or gives the round's format (a press release, a sizing...) with some overlap."""
+        """On topic when the story is of the kind asked for, or the answer shares the question's
+        distinctive words, tells the story asked for, or gives the round's format (a press release,
+        a sizing...) with some overlap."""
+        if self.intents_missing:
+            return False
+        if self.intents_asked:
+            return True
         if self.names_missed and self.overlap < ENTITY_MISS_OVERLAP and not self.story_expected:
             return False
         return (
@@ -253,5 +263,19 @@ def relevance(question: str, answer: str) -> Relevance:
     story_told = len(_PAST_STORY.findall(answer)) >= 3
     lowered = answer.lower()
     names = entities(question)
-    names_missed = bool(names) and not any(name[:5] in lowered for name in names)
-    return Relevance(overlap, story_expected, story_told, names_missed)
+    names_missed = (bool(names) and not any(name[:5] in lowered for name in names)
+                    and _names_another(lowered, names))
+    intents = intent_fit(question, answer) if story_expected else None
+    return Relevance(overlap, story_expected, story_told, names_missed,
+                     intents.asked if intents else (), intents.missing if intents else ())
+
+
+_PARENTS = frozenset({"amazon", "alibaba"})
+_ELSEWHERE = re.compile(r"\b(?:my|a) (?:last|previous|former|old) (?:company|job|employer|role|team)\b")
+
+
+def _names_another(lowered: str, names: set[str]) -> bool:
+    """The answer is set somewhere else: another known company or product, or "at my last company"."""
+    words = set(re.findall(r"[a-z][a-z.]+", lowered))
+    others = (KNOWN_NAMES - _PARENTS) - {n.lower() for n in names}
+    return bool(words & others) or _ELSEWHERE.search(lowered) is not None
