@@ -23,10 +23,29 @@ def offline_grading() -> dict[str, float]:
     scanning = median_seconds(lambda: [q.answer.lower().split() for q in requests], 5)
     return {
         "answers": float(len(requests)),
-        "answers_per_s": len(requests) / grading,
+        "offline_answers_per_s": len(requests) / grading,
         "ms_per_answer": 1000 * grading / len(requests),
         "grade_over_tokenise_ratio": grading / scanning,
+        "offline_worst_answer_s": _worst_answer_seconds(rubric),
     }
+
+
+WORST_WORDS = 20_000
+
+
+def _worst_answer_seconds(rubric: object) -> float:
+    """A 20,000-word answer (shuffled words of one STAR sentence, as a user once pasted)."""
+    import random
+
+    from simulator.grading.base import GradeRequest
+    from simulator.grading.offline import grade_offline
+
+    sentence = ("I decided to refund on courier scan, and refund time went from 9 days to 2 over eight weeks, "
+                "because sellers in tier-3 cities complained to support. ")
+    words = (sentence * (WORST_WORDS // len(sentence.split()) + 1)).split()[:WORST_WORDS]
+    random.Random(0).shuffle(words)
+    request = GradeRequest("bar-raiser", "Tell me about a time you owned a decision.", " ".join(words))
+    return median_seconds(lambda: grade_offline(request, rubric), 1)  # type: ignore[arg-type]
 
 
 ADVERSARIAL = {

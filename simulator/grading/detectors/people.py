@@ -10,7 +10,8 @@ _SEGMENT_NOUN = (
     r"families|households?|travell?ers?|readers?|viewers?|subscribers?|members?|patients?|"
     r"farmers?|retailers?|suppliers?|vendors?|operators?|agents?|admins?|engineers?|"
     r"SMBs?|SMEs?|enterprises?|accounts?|consumers?|creators?|streamers?|hosts?|graduates?|"
-    r"elderly|seniors|commuters|employees|teams|店主|商家|用户|买家|卖家"
+    r"elderly|seniors|commuters|employees|teams|teenagers|teens|kids|children|grandparents|retirees|"
+    r"pensioners|mums|nurses|teachers|店主|商家|用户|买家|卖家"
 )
 _QUALIFIER = (
     r"first[- ]time|new|returning|repeat|rural|urban|tier[- ]?\d|lower[- ]tier|small|mid[- ]size|"
@@ -23,12 +24,16 @@ _QUALIFIER = (
     r"Southeast Asian|SEA|UK|Hangzhou|Shanghai|Beijing|Jakarta|Manila|third[- ]party|3P|1P|"
     r"live[- ]?stream(?:ing)?|delivery|female|male|senior|junior|part[- ]time|full[- ]time|"
     r"solo|individual|corporate|government|healthcare|restaurant|local|regional|offline|online|"
-    r"(?<![\d-])\d++[- ]?(?:to|-)[- ]?\d++|aged? \d+"
+    r"(?<![\d-])\d++[- ]?(?:to|-)[- ]?\d++|aged? \d+|new|expecting|pregnant|retired|widowed|single|"
+    r"Android|iPhone|low-end|feature-phone|budget-phone|shared-phone|night-time|weekend|rainy-day"
 )
 SEGMENT = words_re(
     rf"(?:{_QUALIFIER})(?:[\s-]++[\w-]++){{0,2}}?[\s-]++(?:{_SEGMENT_NOUN})",
     rf"(?<![\w-])[a-z]+-[a-z]+(?:[\s-]++[\w-]++)?\s+(?:{_SEGMENT_NOUN})",
     rf"(?:{_SEGMENT_NOUN})\s+(?:who|in|on|from|with|that|selling|buying|running|under|over|using|across|aged)\b",
+    rf"(?:{_SEGMENT_NOUN})\s+(?:of|with) (?:kids|children|toddlers|babies|a baby|a toddler)\b",
+    rf"(?:{_SEGMENT_NOUN})\s+in (?:tier|lower-tier|third-tier|fourth-tier|county|rural|small)"
+    r"[\w -]{0,12}(?:cities|towns|areas)",
     rf"(?-i:(?!(?:The|Our|My|These|Those|Many|Most|Some|All|Their|Your|Other|Such|Any|Every|Each|Few|More|"
     rf"So|And|But|Then|If|When|Because|Of|For|To|In|On|At|We|They|I)\b)[A-Z][A-Za-z]+)\s+(?:{_SEGMENT_NOUN})",
     r"淘宝 ?(?:store owners|sellers|店主)",
@@ -129,6 +134,11 @@ RESEARCH = words_re(
     r"app reviews?",
     r"store visits?",
 )
+PLANNED = words_re(
+    r"I'd", r"I would", r"we'd", r"we would", r"I will", r"we will", r"I'll", r"we'll", r"(?:plan|going) to",
+    r"I'm going to", r"would (?:run|do|start|interview|survey)", r"could (?:run|do|interview|survey)",
+)
+"""Research yet to be done ("I'd run a survey") is a plan, not evidence about customers."""
 WORKING_BACKWARDS = words_re(
     r"working backwards?",
     r"work(?:ed)? backwards?",
@@ -265,6 +275,17 @@ MECHANISM = words_re(
     r"earned? (?:their|trust)",
     r"(?:made|struck|cut) a deal",
     r"in exchange",
+    r"in return",
+    r"(?:I|we) offered",
+    r"offered (?:them|him|her|to)",
+    r"(?:I|we) gave (?:them|him|her|his|their|her) ",
+    r"(?:a|the) cap (?:on|of)",
+    r"capped (?:it|at|the)",
+    r"revers\w* (?:it|the \w+)? ?if",
+    r"roll(?:ed)? (?:it )?back if",
+    r"kill switch",
+    r"(?:my|our) team (?:would|took on|covered|did|built|absorbed)",
+    r"(?:lent|loaned) (?:them|him|her|two|one|an?) ",
     r"co-?own\w*",
     r"wrote (?:a|the) (?:doc|proposal|plan|memo|narrative)",
     r"their (?:KPI|goal|metric|incentive)s?",
@@ -328,7 +349,7 @@ def customers(text: str) -> Customers:
             segments.append(sentence)
         if ANY_CUSTOMER.search(s) and PAIN.search(s):
             pains.append(sentence)
-        if RESEARCH.search(s):
+        if RESEARCH.search(s) and not PLANNED.search(s):
             research.append(sentence)
         if WORKING_BACKWARDS.search(s):
             backwards.append(sentence)
