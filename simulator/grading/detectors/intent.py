@@ -18,59 +18,102 @@ class Intent:
     shown: re.Pattern[str]
 
 
-def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{pattern})", re.IGNORECASE)
+def _words(*phrases: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(phrases)})", re.IGNORECASE)
 
 
 INTENTS = (
     Intent(
         "a miss or a failure",
-        _words(r"fail|mistake|missed|miss a|went wrong|go wrong|got wrong|were wrong|regret|setback|fell short|"
-               r"didn't go|did not go|not go (?:as|to) plan|biggest lesson|screwed up|dropped the ball"),
-        _words(r"fail|mistake|miss|wrong|late\b|slip|fell short|short of|didn't (?:work|land|hit|deliver|make|go)|"
-               r"did not (?:work|land|hit|deliver|make|go)|broke|my fault|apolog|regret|underestimat|overestimat|"
-               r"lost\b|blew|flop|badly|miscalculat|post-?mortem|retro|should have|"
-               r"shouldn't have|wasn't ready|not ready|overpromis|overcommit|behind|delay|backfired|cost us|"
-               r"owned up|admit"),
+        _words(
+            r"fail", r"mistake", r"missed", r"miss a", r"went wrong", r"go wrong", r"got wrong", r"were wrong",
+            r"regret", r"setback", r"fell short", r"didn't go", r"did not go", r"not go (?:as|to) plan",
+            r"biggest lesson", r"screwed up", r"dropped the ball",
+        ),
+        _words(
+            r"fail", r"mistake", r"missed", r"miss (?:a|the|our|my|it)",
+            r"missing (?:the|our|my) (?:date|deadline|target|goal)",
+            r"(?:wasn't|weren't|isn't|aren't) (?:converting|working|enough|ready|buying|using|selling|moving)",
+            r"roll(?:ed)? (?:it )?back", r"revert", r"caught (?:it|the|my)", r"(?:fell|dropped|slid) (?:from|to)",
+            r"went down", r"hurt", r"harm", r"damag", r"cost (?:us|them|the)", r"undid", r"undo", r"never",
+            r"disappoint", r"below (?:plan|target|forecast|expectation)", r"than (?:planned|expected)", r"stalled",
+            r"went wrong", r"got (?:it |this |that )?wrong", r"(?:was|were|I was) wrong",
+            r"wrong (?:call|bet|decision|assumption|metric)",
+            r"(?:was|were|ran|launched|shipped|delivered|came in) (?:\w+ )?late", r"too late", r"slipp",
+            r"fell short", r"short of", r"didn't (?:work|land|hit|deliver|make|go)",
+            r"did not (?:work|land|hit|deliver|make|go)", r"broke (?:it|the|my|our)", r"my fault", r"apolog",
+            r"regret", r"underestimat", r"overestimat", r"(?:we|I) lost", r"blew", r"flop", r"badly", r"miscalculat",
+            r"post-?mortem", r"retro", r"should have", r"shouldn't have", r"wasn't ready", r"not ready",
+            r"overpromis", r"overcommit", r"fell behind", r"behind schedule", r"delay", r"backfired", r"cost us",
+            r"owned up", r"admit",
+        ),
     ),
     Intent(
         "a disagreement",
-        _words(r"disagree|conflict|push(?:ed)? back|challenged|objection|didn't agree|did not agree|opposed|"
-               r"tension|difficult (?:stakeholder|colleague|partner)|unpopular|against the (?:consensus|grain)|"
-               r"went against|said no|convince|persuade|held your (?:position|ground)"),
-        _words(r"disagree|objec|push(?:ed|ing)? back|pushback|argu|conflict|oppos|resist|refus|said no|say no|"
-               r"hated|unhappy|concern|worr|challeng|insist|overrul|tension|escalat|against|debate|"
-               r"sceptic|skeptic|didn't (?:agree|want|like|buy)|did not (?:agree|want|like|buy)|reluctan|"
-               r"convinc|persuad|unpopular|not happy|annoyed|frustrat|wanted (?:to|it|us|the|a|me|him|her|them)|"
-               r"didn't think|did not think|(?:wasn't|was not|not) ready|fought|warned"),
+        _words(
+            r"disagree", r"conflict", r"push(?:ed)? back", r"challenged", r"objection", r"didn't agree",
+            r"did not agree", r"opposed", r"tension", r"difficult (?:stakeholder|colleague|partner)", r"unpopular",
+            r"against the (?:consensus|grain)", r"went against", r"said no", r"convince", r"persuade",
+            r"held your (?:position|ground)",
+        ),
+        _words(
+            r"disagree", r"objec", r"push(?:ed|ing)? back", r"pushback", r"argu", r"conflict", r"oppos", r"resist",
+            r"refus", r"said no", r"say no", r"hated", r"unhappy", r"concern", r"worr", r"challeng", r"insist",
+            r"overrul", r"tension", r"escalat", r"against", r"debate", r"sceptic", r"skeptic",
+            r"didn't (?:agree|want|like|buy)", r"did not (?:agree|want|like|buy)", r"reluctan", r"convinc",
+            r"persuad", r"unpopular", r"not happy", r"annoyed", r"frustrat",
+            r"wanted (?:to|it|us|the|a|me|him|her|them)", r"didn't think", r"did not think",
+            r"(?:wasn't|was not|not) ready", r"fought", r"warned",
+        ),
     ),
     Intent(
         "an escalation or a complaint",
-        _words(r"escalat|complain|angry|upset|unhappy (?:customer|client|partner)|furious"),
-        _words(r"escalat|complain|complaint|angry|upset|frustrat|unhappy|furious|wrote to|emailed|called|ticket|"
-               r"contact|review|outage|incident|threaten|churn|cancel"),
+        _words(
+            r"escalat", r"complain", r"angry", r"upset", r"unhappy (?:customer|client|partner)", r"furious",
+        ),
+        _words(
+            r"escalat", r"complain", r"complaint", r"angry", r"upset", r"frustrat", r"unhappy", r"furious",
+            r"wrote to", r"emailed", r"called", r"ticket", r"contact", r"review", r"outage", r"incident",
+            r"threaten", r"churn", r"cancel",
+        ),
     ),
     Intent(
         "a call without enough data",
-        _words(r"without (?:enough |complete |all the |much |the |full |perfect )?(?:data|information|facts)|"
-               r"incomplete (?:data|information)|ambigu|uncertain|judgment call|judgement call|gut\b"),
-        _words(r"data|information|evidence|ambigu|uncertain|didn't know|did not know|unknown|no way to know|"
-               r"assum|bet\b|guess|judg|risk|reversible|door|signal|hunch|estimat|couldn't (?:wait|measure)|"
-               r"could not (?:wait|measure)|no time|deadline"),
+        _words(
+            r"without (?:enough |complete |all the |much |the |full |perfect )?(?:data|information|facts)",
+            r"incomplete (?:data|information)", r"ambigu", r"uncertain", r"judgment call", r"judgement call",
+            r"gut\b",
+        ),
+        _words(
+            r"data", r"information", r"evidence", r"ambigu", r"uncertain", r"didn't know", r"did not know",
+            r"unknown", r"no way to know", r"assum", r"bet\b", r"guess", r"judg", r"risk", r"reversible", r"door",
+            r"signal", r"hunch", r"estimat", r"couldn't (?:wait|measure)", r"could not (?:wait|measure)", r"no time",
+            r"deadline",
+        ),
     ),
     Intent(
         "acting on critical feedback",
-        _words(r"(?:critical|negative|tough|hard|difficult|harsh) feedback|feedback (?:from|that)|gave you feedback|"
-               r"criticis(?:ed|m)|critiqu"),
-        _words(r"feedback|told me|said (?:I|my|that I)|pointed out|criticis|critiqu|called me|was right|"
-               r"I changed|changed (?:how|the way) I|I stopped|I started|my manager|my boss|my director"),
+        _words(
+            r"(?:critical|negative|tough|hard|difficult|harsh) feedback", r"feedback (?:from|that)",
+            r"gave you feedback", r"criticis(?:ed|m)", r"critiqu",
+        ),
+        _words(
+            r"feedback", r"told me", r"said (?:I|my|that I)", r"pointed out", r"criticis", r"critiqu", r"called me",
+            r"was right", r"I changed", r"changed (?:how|the way) I", r"I stopped", r"I started", r"my manager",
+            r"my boss", r"my director",
+        ),
     ),
     Intent(
         "developing people",
-        _words(r"(?:you|your) (?:hired|hire|mentored|coached|developed|grew)|hiring (?:decision|bar|mistake)|"
-               r"mentor|coach|underperform|develop(?:ed)? (?:someone|people|talent)|grow (?:someone|a team|your team)"),
-        _words(r"hir|mentor|coach|feedback|promot|grew|develop|career|perform|1:1|one-on-one|interview|"
-               r"onboard|train"),
+        _words(
+            r"(?:you|your) (?:hired|hire|mentored|coached|developed|grew)", r"hiring (?:decision|bar|mistake)",
+            r"mentor", r"coach", r"underperform", r"develop(?:ed)? (?:someone|people|talent)",
+            r"grow (?:someone|a team|your team)",
+        ),
+        _words(
+            r"hir", r"mentor", r"coach", r"feedback", r"promot", r"grew", r"develop", r"career", r"perform", r"1:1",
+            r"one-on-one", r"interview", r"onboard", r"train",
+        ),
     ),
 )
 
