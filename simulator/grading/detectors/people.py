@@ -221,6 +221,9 @@ _FUNCTIONS = (
     r"search team",
     r"recommendations? team",
     r"ML team",
+    r"(?:the|our|their|his|her) (?!(?:whole|entire|same|core|small|new|my|own|other)\s)[a-z]+ (?:team|lead)s?",
+    r"store (?:ops|kitchens?|staff|teams?)",
+    r"kitchens",
 )
 FUNCTION = words_re(*_FUNCTIONS)
 MECHANISM = words_re(
@@ -280,7 +283,7 @@ MECHANISM = words_re(
     r"offered (?:them|him|her|to)",
     r"(?:I|we) gave (?:them|him|her|his|their|her) ",
     r"(?:a|the) cap (?:on|of)",
-    r"capped (?:it|at|the)",
+    r"cap(?:ped)? (?:it |them |the \w+ |\w+ )?at",
     r"revers\w* (?:it|the \w+)? ?if",
     r"roll(?:ed)? (?:it )?back if",
     r"kill switch",
