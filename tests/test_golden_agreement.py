@@ -1,6 +1,8 @@
-"""Agreement with the expert labels of the golden set's holdout half (the grader is tuned on tune/).
+"""The offline grader against the golden set's expert labels, measured as README reports it: leave one
+author out (heads fitted on every other author's answers, graded on the held-out author's).
 
-Floors are the figures reached, less a small margin; the README reports the figures.
+Floors are the cross-validated figures reached, less a margin for the noise of a refit; the README
+and docs/GRADER.md give the figures with their bootstrap intervals.
 """
 
 from pathlib import Path
@@ -10,60 +12,64 @@ import pytest
 from simulator.content import load_library
 from simulator.content.loader import load_sheet_file
 from simulator.domain.rubric import CORE_SIGNALS
-from simulator.grading.agreement import quadratic_weighted_kappa, spearman
-from simulator.grading.base import GradeRequest
-from simulator.grading.offline import grade_offline
+from simulator.grading.refit import Sheet, cross_validated_report, label_vs_words
 
 GOLDEN = Path(__file__).resolve().parents[1] / "rubrics" / "golden"
+OVERALL_FLOOR = 0.75
+CORE_FLOOR = 0.62
+BASELINE_MARGIN = 0.1
 
 
-def graded(half: str) -> list[tuple[dict[str, int], dict[str, int], list[str], str | None]]:
-    rubric = load_library().rubric("base")
-    out = []
-    for path in sorted((GOLDEN / half).glob("*.yaml")):
-        for item in load_sheet_file(path).rounds:
-            grade = grade_offline(GradeRequest(item.round, item.question, item.answer), rubric)
-            scores = {s: g.score for s, g in grade.signals.items()} | {"overall": grade.overall.score}
-            out.append((item.labels or {}, scores, grade.flags, item.trap))
-    return out
+def golden_sheets() -> list[Sheet]:
+    sheets = []
+    for author in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+        for path in sorted(author.glob("*.yaml")):
+            for index, item in enumerate(load_sheet_file(path).rounds):
+                sheets.append(Sheet(f"{path.relative_to(GOLDEN)}#{index} ({item.id})", author.name, item))
+    return sheets
 
 
 @pytest.fixture(scope="module")
-def holdout():
-    return graded("holdout")
+def held_out() -> dict:
+    return cross_validated_report(golden_sheets(), load_library().rubric("base"), prior=None)
 
 
-def pairs(rows, signal: str) -> tuple[list[int], list[int]]:
-    kept = [(labels[signal], scores[signal]) for labels, scores, _, _ in rows if signal in labels]
-    return [a for a, _ in kept], [b for _, b in kept]
+def test_the_golden_set_has_many_authors_and_every_trap() -> None:
+    sheets = golden_sheets()
+    assert len({s.group for s in sheets}) >= 8 and len(sheets) >= 380
+    assert {s.labelled.trap for s in sheets} >= {"keyword-stuffing", "fluent-empty", "numbers-no-baseline",
+                                                 "we-only", "injection", "off-topic"}
+    assert sum(bool(s.labelled.second_labels) for s in sheets) >= 240
 
 
-def test_golden_set_size() -> None:
-    for half in ("tune", "holdout"):
-        rows = graded(half)
-        assert len(rows) >= 24
-        assert {r[3] for r in rows} >= {"keyword-stuffing", "fluent-empty", "numbers-no-baseline",
-                                        "we-only", "injection", "off-topic"}
+def test_labels_do_not_follow_length_in_the_new_authors_answers() -> None:
+    new = [s for s in golden_sheets() if s.group not in {"tune", "g3", "g4", "holdout"}]
+    for signal, rho in label_vs_words(new).items():
+        assert rho is not None and abs(rho) < 0.2, (signal, rho)
 
 
-def test_overall_agreement_on_holdout(holdout) -> None:
-    labels, scores = pairs(holdout, "overall")
-    assert spearman(labels, scores) >= 0.70
-    assert quadratic_weighted_kappa(labels, scores) >= 0.65
+def test_overall_agreement_held_out_by_author(held_out: dict) -> None:
+    assert held_out["overall"]["spearman"] >= OVERALL_FLOOR
+    low, high = held_out["overall"]["spearman_95"]
+    assert low < held_out["overall"]["spearman"] < high
 
 
 @pytest.mark.parametrize("signal", CORE_SIGNALS)
-def test_core_signal_agreement_on_holdout(holdout, signal: str) -> None:
-    labels, scores = pairs(holdout, signal)
-    assert spearman(labels, scores) >= 0.5
+def test_core_signal_agreement_held_out_by_author(held_out: dict, signal: str) -> None:
+    assert held_out["signals"][signal]["spearman"] >= CORE_FLOOR
 
 
-@pytest.mark.parametrize("half", ["tune", "holdout"])
-def test_traps_score_two_or_below_and_genuine_answers_are_not_flagged(half: str) -> None:
-    for _, scores, flags, trap in graded(half):
-        if trap:
-            assert scores["overall"] <= 2, (trap, scores)
-        else:
-            assert "prompt-injection" not in flags
-        if trap == "injection":
-            assert "prompt-injection" in flags
+def test_word_count_and_number_count_alone_are_beaten(held_out: dict) -> None:
+    baselines = held_out["checks"]["baselines"]
+    assert held_out["overall"]["spearman"] >= max(baselines.values()) + BASELINE_MARGIN
+
+
+def test_traps_stay_low_and_no_genuine_answer_is_flagged(held_out: dict) -> None:
+    checks = held_out["checks"]
+    assert checks["genuine_flagged"] == []
+    assert len(checks["traps"]["over_ceiling"]) <= checks["traps"]["n"] // 10, checks["traps"]["over_ceiling"]
+
+
+@pytest.mark.parametrize("style", ["concise-strong", "long-weak"])
+def test_concise_strong_and_long_weak_answers_are_not_graded_by_length(held_out: dict, style: str) -> None:
+    assert abs(held_out["checks"]["styles"][style]["mean_error"]) <= 0.5

@@ -70,18 +70,12 @@ def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, A
     words = [len(_WORD.findall(s.labelled.answer)) for s, _, _ in kept]
     numbers = [len(_NUMBER.findall(s.labelled.answer)) for s, _, _ in kept]
     overall = [label for _, _, label in kept]
-    signals = sorted({signal for s in sheets for signal in s.labelled.labels})
-    length = {}
-    for signal in signals:
-        found = [(len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
-                 for s in sheets if signal in s.labelled.labels]
-        length[signal] = _rounded(spearman([w for w, _ in found], [v for _, v in found]))
     styles: dict[str, list[int]] = {}
     for sheet, grade, label in kept:
         styles.setdefault(sheet.labelled.style or "untagged", []).append(grade.overall.score - label)
     traps = [(s, g) for s, g, _ in kept if s.labelled.trap]
     return {
-        "label_vs_words": length,
+        "label_vs_words": label_vs_words(sheets),
         "baselines": {"words": _rounded(spearman(words, overall)), "numbers": _rounded(spearman(numbers, overall))},
         "styles": {style: {"n": len(errors), "mean_error": round(sum(errors) / len(errors), 2)}
                    for style, errors in sorted(styles.items())},
@@ -89,6 +83,16 @@ def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, A
                   "over_ceiling": [s.item for s, g in traps if g.overall.score > TRAP_CEILING]},
         "genuine_flagged": [f"{s.item}: {', '.join(g.flags)}" for s, g, _ in kept if not s.labelled.trap and g.flags],
     }
+
+
+def label_vs_words(sheets: Sequence[Sheet]) -> dict[str, float | None]:
+    """Spearman of each signal's label with the answer's word count: near 0 when labels do not follow length."""
+    out = {}
+    for signal in sorted({signal for s in sheets for signal in s.labelled.labels}):
+        found = [(len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
+                 for s in sheets if signal in s.labelled.labels]
+        out[signal] = _rounded(spearman([w for w, _ in found], [v for _, v in found]))
+    return out
 
 
 def _rounded(value: float | None) -> float | None:
