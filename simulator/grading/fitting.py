@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from simulator.domain.offline_model import DETECTOR_INPUTS, OfflineModel, SignalHead
 from simulator.domain.rubric import LEVELS
-from simulator.grading.detectors.text import WORD, sentences
+from simulator.grading.detectors.text import sentences
 from simulator.grading.features import extract
 from simulator.grading.learned import AnswerVector, answer_vector
 
@@ -21,10 +21,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
-DEFAULT_ALPHA = 300.0
+DEFAULT_ALPHA = 500.0
 DEFAULT_EMBEDDING_SCALE = 1.0
-LENGTH_CONTROL = True
-LENGTH_CONTROL_ALPHA = 1.0
 MIN_LABELS = 8
 """A signal with fewer labelled answers keeps the rubric's hand-set weights."""
 
@@ -86,21 +84,14 @@ def fit_head(items: Sequence[Labelled], signal: str, alpha: float = DEFAULT_ALPH
     base = _prior_vector(prior, rounds, embedding_scale) if prior else np.zeros(x.shape[1])
     base_intercept = prior.intercept if prior else 0.0
     residual = y - (x @ base + base_intercept)
-    length = np.log1p([len(WORD.findall(i.answer)) for i in kept]) if LENGTH_CONTROL else np.zeros(len(kept))
-    x_fit = np.column_stack([x, length])
-    mean, scale = x_fit.mean(axis=0), x_fit.std(axis=0)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    block = np.ones(x_fit.shape[1])
-    block[len(DETECTOR_INPUTS) + len(rounds):-1] = embedding_scale or 1.0
-    penalty = alpha * np.eye(x_fit.shape[1])
-    penalty[-1, -1] = LENGTH_CONTROL_ALPHA
-    z = (x_fit - mean) / scale * block
-    coef = np.linalg.solve(z.T @ z + penalty, z.T @ (residual - residual.mean()))
-    step = coef * block / scale
-    raw = base + step[:-1]
-    # Length is controlled for while fitting and then held at its mean: it explains what it can of
-    # the labels, so the other inputs do not learn it, and grading never sees it.
-    intercept = float(base_intercept + residual.mean() - mean[:-1] @ step[:-1])
+    block = np.ones(x.shape[1])
+    block[len(DETECTOR_INPUTS) + len(rounds):] = embedding_scale or 1.0
+    z = (x - mean) / scale * block
+    coef = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ (residual - residual.mean()))
+    raw = base + coef * block / scale
+    intercept = float(base_intercept + residual.mean() - mean @ (coef * block / scale))
     scores = x @ raw + intercept
     n_det = len(DETECTOR_INPUTS)
     return SignalHead(
