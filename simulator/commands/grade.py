@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
 from simulator.commands.progress import Progress, tracked
 
 EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab12.json --format table"
@@ -53,8 +53,7 @@ def _grade(args: argparse.Namespace) -> int:
     if batching and args.samples != 1:
         return fail("--batch grades one sample per round: drop --samples", 2)
     try:
-        grader = make_grader(args.grader, samples=args.samples, model=args.model,
-                             base_url=args.base_url)
+        grader = make_grader(args.grader, samples=args.samples, **endpoint_flags(args))
     except GraderUnavailable as exc:
         return fail(str(exc), 2)
     try:

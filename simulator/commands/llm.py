@@ -43,7 +43,8 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
                        help="model for grading (env MOCKLOOP_GRADER_MODEL)")
     group.add_argument("--interviewer-model", metavar="NAME",
                        help="model for the interviewer (env MOCKLOOP_INTERVIEWER_MODEL)")
-    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="deadline of each request, connect to last byte (env MOCKLOOP_TIMEOUT)")
 
 
 def settings_from_args(args: argparse.Namespace) -> "LLMSettings":

@@ -9,7 +9,7 @@ class GraderUnavailable(RuntimeError):
     """The grader asked for cannot run here (for example: no LLM endpoint configured)."""
 
 
-def make_grader(name: str, samples: int = 1, **llm_overrides: str | None) -> Grader:
+def make_grader(name: str, samples: int = 1, **llm_overrides: str | float | None) -> Grader:
     from simulator.grading.offline import OfflineGrader
 
     if name == "offline":

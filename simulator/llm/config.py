@@ -2,7 +2,7 @@
 
 Precedence, highest first: CLI flags > environment > config file (`llm:` in
 `locations.config_file()`) > defaults. Environment variables: OPENAI_API_KEY, OPENAI_BASE_URL,
-MOCKLOOP_MODEL, MOCKLOOP_GRADER_MODEL, MOCKLOOP_INTERVIEWER_MODEL. mockloop never writes any of
+MOCKLOOP_MODEL, MOCKLOOP_GRADER_MODEL, MOCKLOOP_INTERVIEWER_MODEL, MOCKLOOP_TIMEOUT. mockloop never writes any of
 this, the key least of all: settings are only ever read.
 """
 
@@ -28,6 +28,7 @@ ENV_VARS = {
     "model": "MOCKLOOP_MODEL",
     "grader_model": "MOCKLOOP_GRADER_MODEL",
     "interviewer_model": "MOCKLOOP_INTERVIEWER_MODEL",
+    "timeout": "MOCKLOOP_TIMEOUT",
 }
 
 OFFLINE = (
@@ -46,7 +47,11 @@ class LLMSettings(BaseModel):
     model: str = DEFAULT_MODEL
     grader_model: str | None = None
     interviewer_model: str | None = None
-    timeout: float = Field(default=60.0, gt=0, description="Seconds per request.")
+    timeout: float = Field(
+        default=60.0, gt=0,
+        description="Deadline of one request in seconds: connect, first byte and the whole body together, "
+                    "however slowly the server trickles it (a stream's body included).",
+    )
     max_attempts: int = Field(default=4, ge=1, description="Tries per request, the first included.")
     max_total_seconds: float = Field(
         default=120.0, gt=0, description="No retry is started (or slept for) past this budget."

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from simulator.llm.client import make_client
 from simulator.llm.config import LLMSettings
-from simulator.llm.errors import LLMError, not_openai_compatible
+from simulator.llm.errors import LLMError, LLMUnavailable, not_openai_compatible
 from simulator.llm.replies import check_completion
 from simulator.llm.retry import with_retry
 from simulator.llm.usage import Usage, UsageMeter, request_usage
@@ -24,6 +24,8 @@ Messages = list[dict[str, str]]
 class LLMSession:
     """Every request made through a session shares one retry policy and at most
     `settings.concurrency` requests are in flight at once (a waiting retry holds no slot).
+    Each attempt has a deadline of `settings.timeout` seconds from sending to the last byte of
+    the reply (connect, first byte and body together), whatever pace the server trickles at.
 
     The client and the semaphore belong to an event loop; a session used from a new loop
     (a second `asyncio.run`) makes fresh ones.
@@ -71,19 +73,24 @@ class LLMSession:
 
     async def open_stream(
         self, model: str, messages: Messages, **params: Any
-    ) -> "AsyncStream[ChatCompletionChunk]":
-        """A streamed chat completion; retried until its first byte, not after."""
+    ) -> tuple["AsyncStream[ChatCompletionChunk]", float]:
+        """A streamed chat completion, retried until its first byte, not after; with the event-loop
+        time by which its body must have arrived (the deadline of the attempt that opened it)."""
         from openai import AsyncStream
 
-        stream = await self._request(
-            lambda client: client.chat.completions.create(
+        opened = [0.0]
+
+        def send(client: "AsyncOpenAI") -> Awaitable[Any]:
+            opened[0] = asyncio.get_running_loop().time()
+            return client.chat.completions.create(
                 model=model, messages=messages, stream=True,
                 stream_options={"include_usage": True}, **self._sampling(), **params,
             )
-        )
+
+        stream = await self._request(send)
         if not isinstance(stream, AsyncStream):
             raise self._not_compatible("POST /chat/completions", stream, "a stream of chunks")
-        return stream
+        return stream, opened[0] + self.settings.timeout
 
     async def list_models(self) -> list[str]:
         """The ids the server lists; raises LLMError when it answers anything but a list of models."""
@@ -126,11 +133,26 @@ class LLMSession:
     async def _request(self, send: Callable[["AsyncOpenAI"], Awaitable[T]]) -> T:
         client, slots = self._for_this_loop()
 
+        deadline = self.settings.timeout
+
         async def attempt() -> T:
             async with slots:
-                return await send(client)
+                limit = asyncio.timeout(deadline)
+                try:
+                    async with limit:
+                        return await send(client)
+                except TimeoutError:
+                    if not limit.expired():
+                        raise
+                    raise self.past_deadline() from None
 
         return await with_retry(attempt, self.settings)
+
+    def past_deadline(self, detail: str = "") -> LLMError:
+        """The error of a request whose reply was not complete `timeout` seconds after it was sent:
+        transient, so the retry policy may try again."""
+        return LLMUnavailable(f"no complete reply from {self.settings.endpoint} within the "
+                              f"{self.settings.timeout:g} s deadline{detail}", transient=True)
 
     def _for_this_loop(self) -> tuple["AsyncOpenAI", asyncio.Semaphore]:
         loop = asyncio.get_running_loop()

@@ -1,5 +1,6 @@
 """Streamed replies as text deltas."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from simulator.llm.errors import LLMError, not_openai_compatible
@@ -14,19 +15,28 @@ async def stream_text(
     """Yield the reply's text as it arrives.
 
     Opening the stream is retried like any request; once text has flowed nothing is retried
-    (that would repeat words). A stream cut before the model finished raises LLMError after
-    everything that did arrive has been yielded.
+    (that would repeat words). A stream cut before the model finished, or not finished within the
+    request deadline (`timeout` seconds from sending), raises LLMError after everything that did
+    arrive has been yielded.
     """
     import openai
 
-    stream = await session.open_stream(model, messages)
+    stream, deadline = await session.open_stream(model, messages)
     received = 0
     chunks = 0
     finished = False
     reported = None
     try:
         async with stream:
-            async for chunk in stream:
+            chunk_iter = aiter(stream)
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):  # never across a yield: only our own await
+                        chunk = await anext(chunk_iter)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise session.past_deadline(f" ({received} characters came)") from None
                 chunks += 1
                 reported = chunk.usage or reported
                 for choice in chunk.choices or ():
@@ -35,6 +45,8 @@ async def stream_text(
                         received += len(text)
                         yield text
                     finished = finished or choice.finish_reason is not None
+    except LLMError:
+        raise
     except (openai.OpenAIError, ValueError) as exc:
         why = exc.__cause__ or exc
         raise LLMError(f"the stream was cut after {received} characters ({why})") from exc
