@@ -350,9 +350,9 @@ async def test_bad_output_twice_falls_back(fake_openai: FakeOpenAI, rubric: Rubr
 
 
 async def test_one_failed_sample_fails_the_round(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
-    fake_openai.script(CHAT, json_reply(GOOD), error(401, "bad key"))
+    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"))
     grade = await grade_once(fake_openai, rubric, samples=2, fallback=StubOffline())
-    assert grade.grader == "offline-fallback" and "401" in grade.fallback_reason
+    assert grade.grader == "offline-fallback" and "404" in grade.fallback_reason
 
 
 async def test_offline_settings_fall_back_without_a_request(rubric: Rubric) -> None:
@@ -374,7 +374,7 @@ async def test_the_real_offline_grader_as_hints_and_fallback(
     fake_openai: FakeOpenAI, rubric: Rubric
 ) -> None:
     offline = pytest.importorskip("simulator.grading.offline").OfflineGrader()
-    fake_openai.script(CHAT, json_reply(GOOD), error(401, "bad key"))
+    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"))
     grader = make_llm_grader(settings_for(fake_openai), fallback=offline,
                              hints=evidence_hints(offline))
     graded = await grader.grade(request(), rubric)
@@ -382,7 +382,7 @@ async def test_the_real_offline_grader_as_hints_and_fallback(
     await grader.aclose()
     assert graded.grader == "llm"
     assert "Offline evidence hints" in prompt(fake_openai, 0)[1]
-    assert fell_back.grader == "offline-fallback" and "401" in fell_back.fallback_reason
+    assert fell_back.grader == "offline-fallback" and "404" in fell_back.fallback_reason
     assert set(fell_back.signals) == set(SIGNALS)
 
 

@@ -72,6 +72,8 @@ def _grade(args: argparse.Namespace) -> int:
         except BatchStateError as exc:
             return fail(str(exc), 2)
         except LLMError as exc:
+            if exc.status in (401, 403):
+                raise  # one line and exit 2, in cli.main
             return fail(f"batch grading stopped: {exc}; run the same command again to resume", 1)
     else:
         with Progress("grading", len(jobs)) as bar:

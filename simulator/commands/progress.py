@@ -70,4 +70,9 @@ async def tracked(awaitables: Iterable[Awaitable[T]], bar: Progress) -> list[T]:
         bar.advance()
         return result
 
-    return list(await asyncio.gather(*(one(a) for a in awaitables)))
+    tasks = [asyncio.ensure_future(one(a)) for a in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:  # the first failure (a refused key) cancels the rest rather than letting them run on
+        for task in tasks:
+            task.cancel()

@@ -31,7 +31,7 @@ from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, Sign
 from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.detectors import find_injection
 from simulator.grading.scoring import overall_score
-from simulator.llm import LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
+from simulator.llm import LLMAuthError, LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -130,13 +130,16 @@ class LLMGrader:
         await self.session.aclose()
 
     async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
-        """Raises LLMError only when the endpoint fails and there is no fallback grader."""
+        """Raises LLMError only when the endpoint fails and there is no fallback grader, and
+        LLMAuthError when the server refused the key (no fallback: the whole run must stop)."""
         spec = rubric.round_for(request.round)
         if spec is None:
             raise ValueError(f"rubric {rubric.id!r} does not grade round type {request.round!r}")
         tally = Usage()
         try:
             return await self._grade(request, rubric, spec, tally)
+        except LLMAuthError:
+            raise
         except LLMError as exc:
             if self.fallback is None:
                 raise

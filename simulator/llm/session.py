@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from simulator.llm.client import make_client
 from simulator.llm.config import LLMSettings
-from simulator.llm.errors import LLMError, LLMUnavailable, not_openai_compatible
+from simulator.llm.errors import LLMAuthError, LLMError, LLMUnavailable, not_openai_compatible
 from simulator.llm.replies import check_completion
 from simulator.llm.retry import with_retry
 from simulator.llm.usage import Usage, UsageMeter, request_usage
@@ -39,6 +39,8 @@ class LLMSession:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
+        self.refused: LLMAuthError | None = None
+        """The first 401/403: once set, every request raises it without being sent."""
 
     async def __aenter__(self) -> "LLMSession":
         return self
@@ -137,6 +139,8 @@ class LLMSession:
 
         async def attempt() -> T:
             async with slots:
+                if self.refused is not None:
+                    raise self.refused
                 limit = asyncio.timeout(deadline)
                 try:
                     async with limit:
@@ -146,7 +150,11 @@ class LLMSession:
                         raise
                     raise self.past_deadline() from None
 
-        return await with_retry(attempt, self.settings)
+        try:
+            return await with_retry(attempt, self.settings)
+        except LLMAuthError as exc:
+            self.refused = self.refused or exc
+            raise self.refused from None
 
     def past_deadline(self, detail: str = "") -> LLMError:
         """The error of a request whose reply was not complete `timeout` seconds after it was sent:
