@@ -77,8 +77,10 @@ class StubOffline:
 
 def assessment(scores: dict[str, int], evidence: dict[str, list[str]] | None = None,
                ) -> dict[str, Any]:
+    """A reply; a 3 or 4 without evidence given quotes the answer's first line (a verified quote)."""
     evidence = evidence or {}
-    return {s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [])}
+    quote = ANSWER.split("\n")[0]
+    return {s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [quote] if n > 2 else [])}
             for s, n in scores.items()}
 
 

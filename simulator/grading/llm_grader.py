@@ -3,9 +3,13 @@
 Safeguards around the model:
 - every quote it returns is looked up in the answer; the exact substring is kept, a quote that
   is not there is dropped, counted (`dropped_quotes`) and flagged `dropped-quotes`;
-- text the offline detectors flag as addressed to the grader is removed from the answer the
-  model sees, the round is flagged `prompt-injection` and every signal is capped at the
-  rubric's `decision.integrity_cap`;
+- text the offline detectors flag as addressed to the grader (in the answer or in the question)
+  is removed from what the model sees, the round is flagged `prompt-injection`, every signal is
+  capped at the rubric's `decision.integrity_cap` and at the offline grade of that signal (with a
+  fallback grader to give one): an injection can gain nothing;
+- the question, like the answer, sits between delimiter lines declared to be data;
+- a 3 or 4 with no verified quote for that signal is capped at 2 and the round is flagged
+  `unquoted-score-capped`;
 - with `samples=k` the round is graded k times: the median score per signal, `spread` = max-min;
 - the round's overall score follows the rubric's round rule, shared with the offline grader;
 - when the endpoint fails (retries exhausted, bad output, offline) and a fallback grader is
@@ -38,6 +42,9 @@ T = TypeVar("T")
 
 TEMPLATE_PATH = Path("grader") / "grade.md"
 REDACTED = "[removed: text addressed to the grader]"
+QUOTE_NEEDED_ABOVE = 2
+"""A score above this needs at least one verified quote for its signal."""
+UNQUOTED = "unquoted-score-capped"
 
 Hints = Mapping[str, Sequence[str]]
 HintSource = Callable[[GradeRequest, Rubric], Awaitable[Hints]]
@@ -85,9 +92,11 @@ class GradeTemplate:
         return cls(system, user, path)
 
     def messages(
-        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]]
+        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]],
+        question: str | None = None,
     ) -> Messages:
-        """`answer` is what the model may see of `request.answer` (injected text removed)."""
+        """`answer` and `question` are what the model may see of `request.answer` and
+        `request.question` (injected text removed)."""
         spec = rubric.rounds[request.round]
         nonce = secrets.token_hex(6)
         system = self.system.substitute(
@@ -97,7 +106,7 @@ class GradeTemplate:
             signals=_render_signals(rubric, spec),
         )
         user = self.user.substitute(
-            question=_render_question(request),
+            question=_render_question(request, request.question if question is None else question, nonce),
             hints=_render_hints(hints),
             begin=f"<<<BEGIN ANSWER {nonce}>>>",
             end=f"<<<END ANSWER {nonce}>>>",
@@ -155,12 +164,14 @@ class LLMGrader:
 
     async def _grade(self, request: GradeRequest, rubric: Rubric, spec: RubricRound, tally: Usage) -> RoundGrade:
         injected = find_injection(request.answer)
+        injected_question = find_injection(request.question)
         shown = _redact(request.answer, injected)
         hints = await self.hints(request, rubric) if self.hints else {}
         messages = self.template.messages(
             rubric=rubric,
             request=request,
             answer=shown,
+            question=_redact(request.question, injected_question),
             hints=_hints_in(hints, spec, Verbatim(shown)),
         )
         schema = assessment_model(tuple(spec.signals))
@@ -175,24 +186,34 @@ class LLMGrader:
             sample, lost = _checked(reply.value, spec, verbatim)
             samples.append(sample)
             dropped += lost
+        flagged = bool(injected or injected_question)
+        ceiling = await self._offline_ceiling(request, rubric) if flagged else {}
         signals: dict[str, SignalGrade] = {}
         spread: dict[str, int] = {}
+        unquoted = False
         for signal_id in spec.signals:
             graded = [sample[signal_id] for sample in samples]
             scores = [assessment.score for assessment in graded]
             score = _half_up(statistics.median(scores))
-            closest = min(graded, key=lambda assessment: abs(assessment.score - score))
-            if injected:
-                score = min(score, rubric.decision.integrity_cap)
+            closest = min(graded, key=lambda assessment: (abs(assessment.score - score), not assessment.evidence))
+            rationale = closest.reasoning
+            if score > QUOTE_NEEDED_ABOVE and not closest.evidence:
+                score, unquoted = QUOTE_NEEDED_ABOVE, True
+                rationale = f"{rationale} [capped at {score}: no quote for a higher score was found in the answer]"
+            if flagged:
+                score = min(score, rubric.decision.integrity_cap, ceiling.get(signal_id, score))
             signals[signal_id] = SignalGrade(
                 score=score,
                 evidence=closest.evidence,
-                rationale=closest.reasoning,
+                rationale=rationale.strip(),
                 next_level=rubric.signals[signal_id].levels.get(score + 1),
             )
             spread[signal_id] = max(scores) - min(scores)
-        flags = (["prompt-injection"] if injected else []) + (["dropped-quotes"] if dropped else [])
+        flags = ((["prompt-injection"] if flagged else []) + (["dropped-quotes"] if dropped else [])
+                 + ([UNQUOTED] if unquoted else []))
         overall = overall_score({s: g.score for s, g in signals.items()}, spec, rubric.decision)
+        if flagged and "overall" in ceiling:
+            overall = min(overall, ceiling["overall"])
         return RoundGrade(
             round=request.round,
             grader=self.name,
@@ -205,6 +226,14 @@ class LLMGrader:
             dropped_quotes=dropped,
             usage=tally.as_dict(),
         )
+
+
+    async def _offline_ceiling(self, request: GradeRequest, rubric: Rubric) -> dict[str, int]:
+        """The fallback (offline) grade per signal and `overall`: what a flagged answer may not exceed."""
+        if self.fallback is None:
+            return {}
+        grade = await self.fallback.grade(request, rubric)
+        return {**{s: g.score for s, g in grade.signals.items()}, "overall": grade.overall.score}
 
 
 def make_llm_grader(
@@ -324,11 +353,13 @@ def _render_signals(rubric: Rubric, spec: RubricRound) -> str:
     return "\n\n".join(blocks)
 
 
-def _render_question(request: GradeRequest) -> str:
-    if not request.followups:
-        return request.question
-    asked = "\n".join(f"- {followup}" for followup in request.followups)
-    return f"{request.question}\n\nFollow-up questions the interviewer asked:\n{asked}"
+def _render_question(request: GradeRequest, question: str, nonce: str) -> str:
+    """The question (and follow-ups) between delimiter lines: like the answer, it is data."""
+    text = question
+    if request.followups:
+        asked = "\n".join(f"- {followup}" for followup in request.followups)
+        text = f"{question}\n\nFollow-up questions the interviewer asked:\n{asked}"
+    return f"<<<BEGIN QUESTION {nonce}>>>\n{text}\n<<<END QUESTION {nonce}>>>"
 
 
 def _render_hints(hints: Mapping[str, list[str]]) -> str:
