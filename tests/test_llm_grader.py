@@ -351,8 +351,16 @@ async def test_bad_output_twice_falls_back(fake_openai: FakeOpenAI, rubric: Rubr
     assert grade.usage["requests"] == 2, "tokens spent on the failed attempt are still counted"
 
 
-async def test_one_failed_sample_fails_the_round(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
-    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"))
+async def test_a_failed_sample_is_left_out_and_the_valid_ones_are_kept(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"), json_reply(GOOD))
+    grade = await grade_once(fake_openai, rubric, samples=3, fallback=StubOffline())
+    assert grade.grader == "llm"
+    assert grade.samples == {"asked": 3, "valid": 2}
+    assert grade.signals["ownership"].score == 4 and grade.spread == dict.fromkeys(SIGNALS, 0)
+
+
+async def test_a_round_falls_back_only_when_no_sample_is_valid(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    fake_openai.script(CHAT, error(404, "no such model"), error(404, "no such model"))
     grade = await grade_once(fake_openai, rubric, samples=2, fallback=StubOffline())
     assert grade.grader == "offline-fallback" and "404" in grade.fallback_reason
 

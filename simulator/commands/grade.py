@@ -122,10 +122,12 @@ def read_inputs(paths: Sequence[Path], choosers: Sequence[Any]) -> tuple[list[In
 
 
 async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress) -> list[Any]:
-    """Grade every (request, rubric) at once (an LLM session bounds the requests in flight), then
-    close the grader."""
+    """Grade every (request, rubric), then close the grader. A grader with a `rounds_in_flight`
+    (the LLM grader) gets at most that many rounds at a time, each started as another finishes,
+    so a round's work before its request (the offline hints) is done just before it is sent."""
     try:
-        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar)
+        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar,
+                             getattr(grader, "rounds_in_flight", None))
     finally:
         close = getattr(grader, "aclose", None)
         if close is not None:

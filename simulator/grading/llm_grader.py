@@ -10,15 +10,19 @@ Safeguards around the model:
 - the question, like the answer, sits between delimiter lines declared to be data;
 - a 3 or 4 with no verified quote for that signal is capped at 2 and the round is flagged
   `unquoted-score-capped`;
-- with `samples=k` the round is graded k times: the median score per signal, `spread` = max-min;
+- with `samples=k` the round is graded k times: the median score per signal over the samples that
+  replied usably, `spread` = max-min, `samples` = how many were asked and how many were valid (the
+  round falls back only when none was);
 - the round's overall score follows the rubric's round rule, shared with the offline grader;
 - when the endpoint fails (retries exhausted, bad output, offline) and a fallback grader is
   given, its grade is returned marked `offline-fallback` with the reason.
 """
 
 import asyncio
+import functools
 import logging
 import math
+import re
 import secrets
 import statistics
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -135,6 +139,13 @@ class LLMGrader:
         self.hints = hints
         self.template = template or GradeTemplate.load()
 
+    @property
+    def rounds_in_flight(self) -> int:
+        """How many rounds to grade at once: one per request slot, and a few more whose hints are
+        ready the moment a slot frees up."""
+        slots = self.session.settings.concurrency
+        return slots + max(2, slots // 4)
+
     async def aclose(self) -> None:
         await self.session.aclose()
 
@@ -172,18 +183,18 @@ class LLMGrader:
             request=request,
             answer=shown,
             question=_redact(request.question, injected_question),
-            hints=_hints_in(hints, spec, Verbatim(shown)),
+            hints=_hints_in(hints, spec, verbatim(shown)),
         )
         schema = assessment_model(tuple(spec.signals))
         model = self.session.settings.model_for("grader")
-        replies = await _all_or_none(
+        replies = await _valid_samples(
             [complete_structured(self.session, messages, schema, model=model, tally=tally) for _ in range(self.samples)]
         )
-        verbatim = Verbatim(request.answer)
+        in_answer = verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
         dropped = 0
         for reply in replies:
-            sample, lost = _checked(reply.value, spec, verbatim)
+            sample, lost = _checked(reply.value, spec, in_answer)
             samples.append(sample)
             dropped += lost
         flagged = bool(injected or injected_question)
@@ -223,6 +234,7 @@ class LLMGrader:
             question=request.question,
             rubric=rubric.id,
             spread=spread if self.samples > 1 else None,
+            samples={"asked": self.samples, "valid": len(replies)} if self.samples > 1 else None,
             dropped_quotes=dropped,
             usage=tally.as_dict(),
         )
@@ -274,6 +286,7 @@ class Verbatim:
         "…": "...",
     }
     _EDGES = " \"'."
+    _SINGLE: ClassVar[dict[int, str]]
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -289,6 +302,10 @@ class Verbatim:
     @classmethod
     def _fold(cls, text: str) -> tuple[str, list[int]]:
         """The folded text and, for each of its characters, the index it came from."""
+        if "…" not in text:
+            lowered = text.translate(cls._SINGLE).lower()
+            if len(lowered) == len(text):  # every character folds to one: whitespace runs are all that move
+                return cls._collapse(lowered)
         chars: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(text):
@@ -301,6 +318,34 @@ class Verbatim:
             chars.extend(piece)
             origin.extend([i] * len(piece))
         return "".join(chars), origin
+
+    @staticmethod
+    def _collapse(text: str) -> tuple[str, list[int]]:
+        """Every run of whitespace as one space, with the origins."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for run in _WHITESPACE.finditer(text):
+            start, end = run.span()
+            pieces.append(text[last:start])
+            origin.extend(range(last, start))
+            pieces.append(" ")
+            origin.append(start)
+            last = end
+        pieces.append(text[last:])
+        origin.extend(range(last, len(text)))
+        return "".join(pieces), origin
+
+
+Verbatim._SINGLE = str.maketrans({k: v for k, v in Verbatim._FOLD.items() if len(v) == 1})
+_WHITESPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=64)
+def verbatim(text: str) -> Verbatim:
+    """A Verbatim of `text`, built once per text (the prompt's hints and the reply's quotes both look
+    in the answer)."""
+    return Verbatim(text)
 
 
 def _checked(reply: BaseModel, spec: RubricRound, verbatim: Verbatim) -> tuple[dict[str, SignalAssessment], int]:
@@ -375,12 +420,20 @@ def _half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-async def _all_or_none(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
-    """Run the calls together; the first failure cancels the rest and is raised."""
+async def _valid_samples(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run the calls together and keep those that succeeded. Raises the first LLMError when none
+    did; a refused key (LLMAuthError) or any other exception is raised at once, cancelling the rest."""
     tasks = [asyncio.ensure_future(call) for call in calls]
     try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
         for task in tasks:
             task.cancel()
-        raise
+    valid = [o for o in outcomes if not isinstance(o, BaseException)]
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    for failure in failures:
+        if isinstance(failure, LLMAuthError) or not isinstance(failure, LLMError):
+            raise failure
+    if not valid:
+        raise failures[0]
+    return valid

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Messages = list[dict[str, str]]
+Prepare = Callable[[Messages, dict[str, Any]], tuple[Messages, dict[str, Any]]]
+"""Called as an attempt is sent (a slot held): the messages and parameters to send. Lets a caller
+decide at the last moment, e.g. the structured-output mode another request has just settled."""
 
 
 class LLMSession:
@@ -35,7 +38,10 @@ class LLMSession:
         self.settings = settings
         self.usage = UsageMeter()
         self.json_schema_supported = True
-        """False once the server refused a json_schema request that JSON mode then served."""
+        """False once the server refused a json_schema request (400/422): every request of the
+        session sent after that, including those of rounds already in flight, uses JSON mode."""
+        self.json_mode_served = False
+        """True once a JSON-mode request was answered."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -55,7 +61,8 @@ class LLMSession:
         self._client = None
 
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, **params: Any
+        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        **params: Any,
     ) -> "ChatCompletion":
         """One chat completion; its usage is added to the session and to `tally`.
 
@@ -64,8 +71,9 @@ class LLMSession:
         """
 
         async def send(client: "AsyncOpenAI") -> "ChatCompletion":
-            reply = await client.chat.completions.create(model=model, messages=messages, **self._sampling(),
-                                                         **params)
+            sent, extra = (messages, params) if prepare is None else prepare(messages, params)
+            reply = await client.chat.completions.create(model=model, messages=sent, **self._sampling(),
+                                                         **extra)
             check_completion(reply, self.settings.endpoint)  # inside the attempt: transient shapes are retried
             return reply
 

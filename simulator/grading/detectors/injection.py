@@ -5,6 +5,8 @@ look-alikes folded, a phrase split across lines joined), in English, Spanish, Fr
 Chinese, HTML comments included; spans are reported in the original text's offsets.
 """
 
+import bisect
+import functools
 import re
 
 from simulator.grading.detectors.normalise import normalise
@@ -27,10 +29,8 @@ _PATTERNS = [
     r"grading (?:model|system|assistant)|assistant)\b[^.\n]{0,60}\b(?:grad|scor|evaluat|rat|should|must)",
     r"\b(?:the\s+)?(?:grader|evaluator|grading model|assessor)\s+(?:should|must|will|needs to)\b",
     r"\bsystem\s*(?:prompt|message|override)\b",
-    r"^\s*\[?(?:system|assistant)(?: note| message| prompt)?\]?\s*:?[^\n]{0,80}\b(?:scor|grad|rat|rubric|"
-    r"evaluat|level|instruction|ignore|override|assign|output)",
     r"<\|?(?:im_start|im_end|system|endoftext)\|?>",
-    r"\[/?(?:INST|SYS)\]",
+    r"\[/?(?:inst|sys)\]",
     r"#{2,}\s*(?:instruction|system|new task)",
     r"\b(?:for|on)\s+(?:every|each|all)\s+(?:the\s+)?signals?\b",
     r"\brubric\b[^.\n]{0,40}\b(?:override|does not apply|doesn't apply|ignore|updated|new)\b",
@@ -78,7 +78,17 @@ _PATTERNS = [
     # Chinese
     r"忽略|无视|打满分|满分|最高分|评分标准|评分规则|评分者|评分的(?:老师|人)|评审员|阅卷|打\s*[45四五]\s*分|请给.{0,10}分",
 ]
-_INJECTION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE | re.MULTILINE)
+_JOINED = "|".join(f"(?:{p})" for p in _PATTERNS)
+_INJECTION = re.compile(_JOINED)
+"""Run on lower-cased text (a third faster than IGNORECASE); `_INJECTION_ANY_CASE` when lowering
+would change the text's length."""
+_INJECTION_ANY_CASE = re.compile(_JOINED, re.IGNORECASE)
+_LINE_START = re.compile(
+    r"^\s*\[?(?:system|assistant)(?: note| message| prompt)?\]?\s*:?[^\n]{0,80}\b(?:scor|grad|rat|rubric|"
+    r"evaluat|level|instruction|ignore|override|assign|output)",
+    re.IGNORECASE | re.MULTILINE,
+)
+"""A line that poses as a system or assistant message."""
 _SCORE_JSON = re.compile(
     r"[{\[][^{}\[\]]{0,400}[\"']?(?:score|overall|rating|grade|level|ownership|delivery_metrics)"
     r"[\"']?\s*[:=]\s*\"?\d[^{}]{0,400}[}\]]",
@@ -95,26 +105,35 @@ _COMMENT_WORDS = re.compile(
 
 
 def find_injection(text: str) -> list[tuple[int, int]]:
-    """Spans (start, end) of `text` that talk to a grader or model: whole sentences (also a
-    phrase split across lines), HTML comments that mention grading, and JSON score blocks."""
+    """Spans (start, end) of `text` that talk to a grader or model: the whole sentences a match
+    touches (a phrase split across lines included), HTML comments that mention grading, lines
+    posing as system messages, and JSON score blocks."""
+    return list(_find(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _find(text: str) -> tuple[tuple[int, int], ...]:
+    """The offline grader and the LLM grader both read each answer: read it once."""
     norm = normalise(text)
     seen = norm.text
-    found: list[tuple[int, int]] = []
     pieces = sentences(seen)
-    for sentence in pieces:
-        if _INJECTION.search(sentence.text):
-            found.append((sentence.start, sentence.end))
+    starts = [p.start for p in pieces]
+    found: list[tuple[int, int]] = []
     joined = seen.replace("\n", " ")  # the same length: offsets stay put
-    for match in _INJECTION.finditer(joined):
-        if "\n" in seen[match.start() : match.end()]:  # a phrase split across lines
-            touched = [p for p in pieces if p.start < match.end() and match.start() < p.end]
-            found.append((min(p.start for p in touched), max(p.end for p in touched)))
+    lowered = joined.lower()
+    matches = (_INJECTION.finditer(lowered) if len(lowered) == len(joined)
+               else _INJECTION_ANY_CASE.finditer(joined))
+    for match in [*matches, *_LINE_START.finditer(seen)]:
+        first = max(bisect.bisect_right(starts, match.start()) - 1, 0)
+        last = max(bisect.bisect_left(starts, match.end()) - 1, first)
+        found.append((min(pieces[first].start, match.start()), max(pieces[last].end, match.end())))
     for comment in _HTML_COMMENT.finditer(seen):
-        if _COMMENT_WORDS.search(comment.group(1)) or _INJECTION.search(comment.group(1)):
+        inner = comment.group(1)
+        if _COMMENT_WORDS.search(inner) or _INJECTION_ANY_CASE.search(inner):
             found.append((comment.start(), comment.end()))
     for match in _SCORE_JSON.finditer(seen):
         found.append((match.start(), match.end()))
-    return _merge([norm.span(start, end) for start, end in found if end > start])
+    return tuple(_merge([norm.span(start, end) for start, end in found if end > start]))
 
 
 def redact(text: str, spans: list[tuple[int, int]]) -> str:

@@ -10,6 +10,7 @@ can be reported (and redacted) in the original.
 
 import functools
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 INVISIBLE = frozenset(
@@ -38,7 +39,7 @@ CONFUSABLES = str.maketrans({
 @dataclass(frozen=True)
 class Normalised:
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]
     """origin[i]: the index in the original text of the character text[i] came from."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -48,6 +49,8 @@ class Normalised:
 
 @functools.lru_cache(maxsize=64)
 def normalise(text: str) -> Normalised:
+    if text.isascii() and "\r" not in text:  # nothing to fold: the common case, at C speed
+        return Normalised(text, range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -59,4 +62,4 @@ def normalise(text: str) -> Normalised:
         for out in piece:
             chars.append(out)
             origin.append(i)
-    return Normalised("".join(chars), tuple(origin))
+    return Normalised("".join(chars), origin)
