@@ -46,6 +46,8 @@ T = TypeVar("T")
 
 TEMPLATE_PATH = Path("grader") / "grade.md"
 REDACTED = "[removed: text addressed to the grader]"
+HINT_SHARE = 0.5
+"""The offline hints shown to the model add up to at most this share of the answer's length."""
 QUOTE_NEEDED_ABOVE = 2
 """A score above this needs at least one verified quote for its signal."""
 UNQUOTED = "unquoted-score-capped"
@@ -187,8 +189,10 @@ class LLMGrader:
         )
         schema = assessment_model(tuple(spec.signals))
         model = self.session.settings.model_for("grader")
+        options = self.session.settings.generation_for("grader")
         replies = await _valid_samples(
-            [complete_structured(self.session, messages, schema, model=model, tally=tally) for _ in range(self.samples)]
+            [complete_structured(self.session, messages, schema, model=model, tally=tally, options=options)
+             for _ in range(self.samples)]
         )
         in_answer = verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
@@ -370,13 +374,33 @@ def _checked(reply: BaseModel, spec: RubricRound, verbatim: Verbatim) -> tuple[d
 
 
 def _hints_in(hints: Hints, spec: RubricRound, shown: Verbatim) -> dict[str, list[str]]:
-    """Hints for this round's signals that are still in the answer the model sees."""
-    kept: dict[str, list[str]] = {}
+    """Hints for this round's signals that are still in the answer the model sees: each passage
+    once (with every signal that cited it), taken a rank at a time across the signals (every
+    signal's first hint before any second one) while their length stays within HINT_SHARE of the
+    answer's, so the hints never outweigh the answer. Keyed by the signals, joined with ", "."""
+    found: dict[str, list[str]] = {}
     for signal_id in spec.signals:
-        quotes = [found for q in hints.get(signal_id, ()) if (found := shown.find(q))]
-        if quotes:
-            kept[signal_id] = quotes
-    return kept
+        quotes = [q for hint in hints.get(signal_id, ()) if (q := shown.find(hint))]
+        found[signal_id] = list(dict.fromkeys(quotes))
+    budget = HINT_SHARE * len(shown.text)
+    chosen: dict[str, list[str]] = {}  # passage -> the signals citing it
+    used = 0
+    for rank in range(max((len(q) for q in found.values()), default=0)):
+        for signal_id, quotes in found.items():
+            if rank >= len(quotes):
+                continue
+            quote = quotes[rank]
+            holder = next((c for c in chosen if quote in c), None)
+            if holder is not None:
+                if signal_id not in chosen[holder]:
+                    chosen[holder].append(signal_id)
+            elif used + len(quote) <= budget:
+                chosen[quote] = [signal_id]
+                used += len(quote)
+    grouped: dict[str, list[str]] = {}
+    for quote, signals in chosen.items():
+        grouped.setdefault(", ".join(signals), []).append(quote)
+    return grouped
 
 
 def _redact(answer: str, spans: list[tuple[int, int]]) -> str:

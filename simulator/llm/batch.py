@@ -158,7 +158,7 @@ class CapturingSession(LLMSession):
         """Raises CapturedRequest with the body `LLMSession.chat` would send."""
         if prepare is not None:
             messages, params = prepare(messages, params)
-        raise CapturedRequest({"model": model, "messages": messages, **self._sampling(), **params})
+        raise CapturedRequest({"model": model, "messages": messages, **{**self._sampling(), **params}})
 
 
 class ReplaySession(LLMSession):

@@ -39,6 +39,16 @@ OFFLINE = (
 Role = Literal["grader", "interviewer"]
 
 
+class Generation(BaseModel):
+    """Generation settings of one role, each sent only when set (else the server's default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    temperature: float | None = Field(default=None, ge=0, le=2, description="Sampling temperature.")
+    seed: int | None = Field(default=None, description="Best-effort determinism, where the server supports it.")
+    max_tokens: int | None = Field(default=None, ge=1, description="At most this many tokens in the reply.")
+
+
 class LLMSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -59,7 +69,9 @@ class LLMSettings(BaseModel):
     backoff_initial: float = Field(default=0.5, ge=0, description="First backoff; it doubles.")
     backoff_max: float = Field(default=20.0, ge=0)
     concurrency: int = Field(default=8, ge=1, description="Requests in flight at once.")
-    temperature: float | None = Field(default=None, description="Sent only when set.")
+    temperature: float | None = Field(default=None, description="Sent only when set; a role's own wins.")
+    grader: Generation = Field(default_factory=Generation, description="What grading requests send.")
+    interviewer: Generation = Field(default_factory=Generation, description="What interviewer requests send.")
     prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -85,6 +97,13 @@ class LLMSettings(BaseModel):
     def endpoint(self) -> str:
         """The base URL requests go to: the configured one, else OpenAI's."""
         return self.base_url or OPENAI_BASE_URL
+
+    def generation_for(self, role: Role) -> dict[str, Any]:
+        """The generation parameters a request of `role` sends: its own settings, else the top-level
+        `temperature`; unset ones are left out."""
+        own = self.grader if role == "grader" else self.interviewer
+        values = {"temperature": self.temperature, **own.model_dump(exclude_none=True)}
+        return {name: value for name, value in values.items() if value is not None}
 
     def model_for(self, role: Role) -> str:
         specific = self.grader_model if role == "grader" else self.interviewer_model

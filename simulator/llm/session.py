@@ -72,8 +72,8 @@ class LLMSession:
 
         async def send(client: "AsyncOpenAI") -> "ChatCompletion":
             sent, extra = (messages, params) if prepare is None else prepare(messages, params)
-            reply = await client.chat.completions.create(model=model, messages=sent, **self._sampling(),
-                                                         **extra)
+            reply = await client.chat.completions.create(model=model, messages=sent,
+                                                         **{**self._sampling(), **extra})
             check_completion(reply, self.settings.endpoint)  # inside the attempt: transient shapes are retried
             return reply
 
@@ -94,7 +94,7 @@ class LLMSession:
             opened[0] = asyncio.get_running_loop().time()
             return client.chat.completions.create(
                 model=model, messages=messages, stream=True,
-                stream_options={"include_usage": True}, **self._sampling(), **params,
+                stream_options={"include_usage": True}, **{**self._sampling(), **params},
             )
 
         stream = await self._request(send)

@@ -1,7 +1,8 @@
 """Streamed replies as text deltas."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 from simulator.llm.errors import LLMError, not_openai_compatible
 from simulator.llm.replies import content_text
@@ -10,7 +11,8 @@ from simulator.llm.usage import Usage
 
 
 async def stream_text(
-    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None
+    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[str]:
     """Yield the reply's text as it arrives.
 
@@ -21,7 +23,7 @@ async def stream_text(
     """
     import openai
 
-    stream, deadline = await session.open_stream(model, messages)
+    stream, deadline = await session.open_stream(model, messages, **(options or {}))
     received = 0
     chunks = 0
     finished = False

@@ -9,8 +9,9 @@ validation error; a second bad reply raises LLMBadOutput.
 import functools
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -47,19 +48,22 @@ async def complete_structured(
     *,
     model: str,
     tally: Usage | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Structured[M]:
     """Raises LLMUnavailable, LLMBadOutput or LLMError; never an `openai` error.
 
     The mode is chosen as the request is sent, not when the call starts: once any request of the
     session has been refused json_schema, a call still waiting for a slot sends JSON mode at once.
+    `options` (temperature, seed, max_tokens) go with every request, the repair re-ask included.
     """
+    extra = dict(options or {})
     sent: dict[str, object] = {}
 
     def prepare(base: Messages, params: dict[str, object]) -> tuple[Messages, dict[str, object]]:
         mode: Mode = "json_schema" if session.json_schema_supported else "json_object"
         chosen = base if mode == "json_schema" else _schema_in_prompt(base, schema)
         sent.update(mode=mode, messages=chosen)
-        return chosen, {**params, "response_format": _response_format(schema, mode)}
+        return chosen, {**params, **extra, "response_format": _response_format(schema, mode)}
 
     try:
         reply = await _ask(session, messages, model, tally, prepare)
@@ -88,7 +92,7 @@ async def complete_structured(
         {"role": "assistant", "content": reply},
         {"role": "user", "content": REPAIR.format(problem=problem)},
     ]
-    reply = await _ask(session, retry_messages, model, tally, response_format=_response_format(schema, mode))
+    reply = await _ask(session, retry_messages, model, tally, **extra, response_format=_response_format(schema, mode))
     try:
         return Structured(_parse(reply, schema), mode, repaired=True)
     except ValidationError as exc:
