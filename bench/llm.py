@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 from bench.registry import benchmark
 
 if TYPE_CHECKING:
+    from simulator.domain import Rubric
+    from simulator.grading.base import GradeRequest
+    from simulator.llm import LLMSettings
     from tests.fake_openai import FakeOpenAI, Recorded, Reply
 
 GOLDEN = Path(__file__).resolve().parents[1] / "rubrics" / "golden"
@@ -210,7 +213,37 @@ async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str,
         sent = arrivals()[before:]
         figures[f"llm_wall_over_ideal{label}"] = wall / (WALL_N * WALL_LATENCY / WALL_CONCURRENCY)
         figures[f"llm_first_request_s{label}"] = min(sent) - started
+    figures["llm_wall_over_ideal_bare"] = await _bare_wall(settings, jobs) / (WALL_N * WALL_LATENCY / WALL_CONCURRENCY)
     return figures
+
+
+async def _bare_wall(settings: "LLMSettings", jobs: list[tuple["GradeRequest", "Rubric"]]) -> float:
+    """The floor: the same request bodies (hints off), sent by a bare AsyncOpenAI client C at a time."""
+    from openai import AsyncOpenAI
+
+    from simulator.grading.llm_grader import LLMGrader
+    from simulator.llm.batch import CapturedRequest, CapturingSession
+
+    capturing = LLMGrader(CapturingSession(settings))
+    bodies = []
+    for request, rubric in jobs:
+        try:
+            await capturing.grade(request, rubric)
+        except CapturedRequest as captured:
+            bodies.append(captured.body)
+    client = AsyncOpenAI(base_url=settings.base_url, api_key="not-needed", max_retries=0)
+    await client.chat.completions.create(**bodies[0])
+    slots = asyncio.Semaphore(WALL_CONCURRENCY)
+
+    async def send(body: dict[str, object]) -> None:
+        async with slots:
+            await client.chat.completions.create(**body)  # type: ignore[call-overload]
+
+    started = time.monotonic()
+    await asyncio.gather(*(send(body) for body in bodies))
+    wall = time.monotonic() - started
+    await client.close()
+    return wall
 
 
 def _slow_reply(recorded: "Recorded") -> "Reply":

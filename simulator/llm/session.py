@@ -72,8 +72,14 @@ class LLMSession:
 
         async def send(client: "AsyncOpenAI") -> "ChatCompletion":
             sent, extra = (messages, params) if prepare is None else prepare(messages, params)
-            reply = await client.chat.completions.create(model=model, messages=sent,
-                                                         **{**self._sampling(), **extra})
+            extra = {**self._sampling(), **extra}
+            # The messages and the response format go in `extra_body`, which the SDK sends as it is:
+            # it would otherwise walk them against its TypedDicts on every request (~1.5 ms of CPU each,
+            # the schema most of it). The JSON sent is the same.
+            body = {**extra.pop("extra_body", {}), "messages": sent}
+            if "response_format" in extra:
+                body["response_format"] = extra.pop("response_format")
+            reply = await client.chat.completions.create(model=model, messages=[], extra_body=body, **extra)
             check_completion(reply, self.settings.endpoint)  # inside the attempt: transient shapes are retried
             return reply
 
