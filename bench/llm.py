@@ -9,6 +9,7 @@ schema, validation, quote checks, hints, the retry wrapper, the stream reader).
 """
 
 import asyncio
+import json
 import re
 import statistics
 import time
@@ -19,6 +20,9 @@ from typing import TYPE_CHECKING
 from bench.registry import benchmark
 
 if TYPE_CHECKING:
+    from simulator.domain import Rubric
+    from simulator.grading.base import GradeRequest
+    from simulator.llm import LLMSettings
     from tests.fake_openai import FakeOpenAI, Recorded, Reply
 
 GOLDEN = Path(__file__).resolve().parents[1] / "rubrics" / "golden"
@@ -132,3 +136,117 @@ def _instant_reply(recorded: "Recorded") -> "Reply":
     quote = found.group(2).split(".")[0][:80] if found else ""
     signals = body["response_format"]["json_schema"]["schema"]["required"]
     return json_reply({s: {"reasoning": "Concrete and measured.", "score": 3, "evidence": [quote]} for s in signals})
+
+
+
+WALL_N = 200
+WALL_LATENCY = 0.2
+WALL_CONCURRENCY = 16
+_SERVE = """
+import json, sys
+from bench.llm import _slow_reply
+from tests.fake_openai import FakeOpenAI
+with FakeOpenAI() as server:
+    server.default["/chat/completions"] = _slow_reply
+    print(server.base_url, flush=True)
+    for line in sys.stdin:
+        print(json.dumps([r.at for r in server.requests_to("/chat/completions")]), flush=True)
+"""
+
+
+@benchmark("llm_wall")
+def llm_wall() -> dict[str, float]:
+    """`grade --grader llm` over N rounds against the test server (in its own process, so that it
+    takes no CPU from ours) answering after L seconds, C requests in flight: the wall time over the
+    ideal N·L/C, and how long after the start the first request reached the server."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    with subprocess.Popen([sys.executable, "-c", _SERVE], cwd=root, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as server:
+        assert server.stdin is not None and server.stdout is not None
+        base_url = server.stdout.readline().strip()
+
+        def arrivals() -> list[float]:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write("times\n")
+            server.stdin.flush()
+            return json.loads(server.stdout.readline())
+
+        try:
+            return asyncio.run(_wall(base_url, arrivals))
+        finally:
+            server.stdin.close()
+
+
+async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str, float]:
+    from simulator.commands.grade import grade_jobs
+    from simulator.commands.progress import Progress
+    from simulator.content import load_library
+    from simulator.content.loader import load_sheet_file
+    from simulator.grading.base import GradeRequest
+    from simulator.grading.llm_grader import LLMGrader, evidence_hints
+    from simulator.grading.offline import OfflineGrader
+    from simulator.llm import LLMSession, LLMSettings
+
+    library = load_library()
+    rubric = library.rubric("base")
+    rounds = [r for p in sorted(GOLDEN.rglob("*.yaml")) for r in load_sheet_file(p).rounds]
+    requests = [GradeRequest(r.round, r.question, r.answer) for r in rounds]
+    jobs = [(requests[i % len(requests)], rubric) for i in range(WALL_N)]
+    settings = LLMSettings(base_url=base_url, model="fake-model", concurrency=WALL_CONCURRENCY)
+    offline = OfflineGrader()
+    await offline.grade(requests[0], rubric)  # loading the offline grader is start-up, not grading
+    figures: dict[str, float] = {}
+    for label, hints in (("", evidence_hints(offline)), ("_without_hints", None)):
+        warm = LLMGrader(LLMSession(settings), fallback=offline, hints=hints)
+        await warm.grade(requests[0], rubric)  # the first call imports openai and builds the client
+        await warm.aclose()
+        before = len(arrivals())
+        grader = LLMGrader(LLMSession(settings), fallback=offline, hints=hints)
+        started = time.monotonic()
+        with Progress("bench", len(jobs)) as bar:
+            grades = await grade_jobs(grader, jobs, bar)
+        wall = time.monotonic() - started
+        assert all(g.grader == "llm" for g in grades), [g.fallback_reason for g in grades if g.grader != "llm"]
+        sent = arrivals()[before:]
+        figures[f"llm_wall_over_ideal{label}"] = wall / (WALL_N * WALL_LATENCY / WALL_CONCURRENCY)
+        figures[f"llm_first_request_s{label}"] = min(sent) - started
+    figures["llm_wall_over_ideal_bare"] = await _bare_wall(settings, jobs) / (WALL_N * WALL_LATENCY / WALL_CONCURRENCY)
+    return figures
+
+
+async def _bare_wall(settings: "LLMSettings", jobs: list[tuple["GradeRequest", "Rubric"]]) -> float:
+    """The floor: the same request bodies (hints off), sent by a bare AsyncOpenAI client C at a time."""
+    from openai import AsyncOpenAI
+
+    from simulator.grading.llm_grader import LLMGrader
+    from simulator.llm.batch import CapturedRequest, CapturingSession
+
+    capturing = LLMGrader(CapturingSession(settings))
+    bodies = []
+    for request, rubric in jobs:
+        try:
+            await capturing.grade(request, rubric)
+        except CapturedRequest as captured:
+            bodies.append(captured.body)
+    client = AsyncOpenAI(base_url=settings.base_url, api_key="not-needed", max_retries=0)
+    await client.chat.completions.create(**bodies[0])
+    slots = asyncio.Semaphore(WALL_CONCURRENCY)
+
+    async def send(body: dict[str, object]) -> None:
+        async with slots:
+            await client.chat.completions.create(**body)  # type: ignore[call-overload]
+
+    started = time.monotonic()
+    await asyncio.gather(*(send(body) for body in bodies))
+    wall = time.monotonic() - started
+    await client.close()
+    return wall
+
+
+def _slow_reply(recorded: "Recorded") -> "Reply":
+    from dataclasses import replace
+
+    return replace(_instant_reply(recorded), delay=WALL_LATENCY)

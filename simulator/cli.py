@@ -62,6 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        from simulator.llm.errors import LLMAuthError
+
+        if not isinstance(exc, LLMAuthError):
+            raise
+        print(f"mockloop: {exc}; check OPENAI_API_KEY (`mockloop doctor` tests it)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +75,10 @@ class Reply:
     """Prompt, completion and cached tokens reported."""
     content_type: str = "application/json"
     """The content-type header of a reply that is not streamed."""
+    trickle: float = 0.0
+    """Not streamed: send the whole response (status line, headers, body) `trickle_bytes` at a time,
+    one piece every `trickle` seconds: every read gets a byte in time, the reply never finishes in time."""
+    trickle_bytes: int = 4
 
 
 Responder = Reply | Callable[[Recorded], Reply]
@@ -153,6 +157,12 @@ def html_page(status: int = 200) -> Reply:
 def invalid_json() -> Reply:
     """A body served as application/json that does not parse as JSON."""
     return Reply(body='{"id": "chatcmpl-broken", "choices": [')
+
+
+def trickled(reply: Reply | None = None, *, every: float = 0.3, size: int = 4) -> Reply:
+    """`reply` (a valid completion by default) sent a few bytes at a time, one piece every `every` s."""
+    base = reply or json_reply({"sum": 5})
+    return replace(base, trickle=every, trickle_bytes=size)
 
 
 def streamed(deltas: list[str], *, cut_after: int | None = None, finish: bool = True, gap: float = 0.0) -> Reply:
@@ -361,6 +371,9 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if reply.content is not None:
                 data = _completion(request.get("model", MODEL), reply.content, reply.usage)
             raw = data.encode() if isinstance(data, str) else json.dumps(data).encode()
+            if reply.trickle:
+                self._trickle(reply, raw)
+                return
             self.send_response(reply.status)
             self.send_header("content-type", reply.content_type)
             self.send_header("content-length", str(len(raw)))
@@ -368,6 +381,16 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(raw)
+
+        def _trickle(self, reply: Reply, raw: bytes) -> None:
+            head = (f"HTTP/1.1 {reply.status} OK\r\ncontent-type: {reply.content_type}\r\n"
+                    f"content-length: {len(raw)}\r\n\r\n").encode()
+            whole = head + raw
+            for at in range(0, len(whole), reply.trickle_bytes):
+                if at and server._stopping.wait(reply.trickle):
+                    return
+                self.wfile.write(whole[at : at + reply.trickle_bytes])
+                self.wfile.flush()
 
         def _stream(self, reply: Reply, request: dict[str, Any]) -> None:
             model = request.get("model", MODEL)

@@ -93,7 +93,7 @@ def uploaded_lines(server: FakeOpenAI) -> list[dict[str, Any]]:
 
 
 def without_nonce(body: dict[str, Any]) -> str:
-    return re.sub(r"ANSWER [0-9a-f]{12}>>>", "ANSWER nonce>>>", json.dumps(body, sort_keys=True))
+    return re.sub(r"(ANSWER|QUESTION) [0-9a-f]{12}>>>", r"\1 nonce>>>", json.dumps(body, sort_keys=True))
 
 
 # --- the lines are the live requests --------------------------------------------------------------

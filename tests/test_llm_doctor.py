@@ -89,8 +89,17 @@ def test_a_model_the_server_does_not_list_is_named(fake_openai: FakeOpenAI) -> N
 def test_a_rejected_key_is_said_plainly(fake_openai: FakeOpenAI) -> None:
     fake_openai.script("/models", error(401, "Incorrect API key provided"))
     code, lines = doctor(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-wrong")
-    assert code == 1
+    assert code == 2
     assert "refused the API key" in lines[1] and "Incorrect API key" in lines[1]
+    assert len(lines) == 2  # the config line, then one line; no check after it
+
+
+def test_a_key_refused_only_for_chat_exits_2(fake_openai: FakeOpenAI) -> None:
+    fake_openai.default[CHAT] = error(403, "This key may not use this model")
+    code, lines = doctor(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="sk-wrong", MOCKLOOP_MODEL=MODEL)
+    assert code == 2
+    assert lines[-1].startswith("FAIL  structured call: the server refused the API key: HTTP 403")
+    assert len(fake_openai.requests_to(CHAT)) == 1
 
 
 def test_bad_structured_output_is_a_failure(fake_openai: FakeOpenAI) -> None:

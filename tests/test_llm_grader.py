@@ -77,8 +77,10 @@ class StubOffline:
 
 def assessment(scores: dict[str, int], evidence: dict[str, list[str]] | None = None,
                ) -> dict[str, Any]:
+    """A reply; a 3 or 4 without evidence given quotes the answer's first line (a verified quote)."""
     evidence = evidence or {}
-    return {s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [])}
+    quote = ANSWER.split("\n")[0]
+    return {s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [quote] if n > 2 else [])}
             for s, n in scores.items()}
 
 
@@ -349,10 +351,18 @@ async def test_bad_output_twice_falls_back(fake_openai: FakeOpenAI, rubric: Rubr
     assert grade.usage["requests"] == 2, "tokens spent on the failed attempt are still counted"
 
 
-async def test_one_failed_sample_fails_the_round(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
-    fake_openai.script(CHAT, json_reply(GOOD), error(401, "bad key"))
+async def test_a_failed_sample_is_left_out_and_the_valid_ones_are_kept(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"), json_reply(GOOD))
+    grade = await grade_once(fake_openai, rubric, samples=3, fallback=StubOffline())
+    assert grade.grader == "llm"
+    assert grade.samples == {"asked": 3, "valid": 2}
+    assert grade.signals["ownership"].score == 4 and grade.spread == dict.fromkeys(SIGNALS, 0)
+
+
+async def test_a_round_falls_back_only_when_no_sample_is_valid(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    fake_openai.script(CHAT, error(404, "no such model"), error(404, "no such model"))
     grade = await grade_once(fake_openai, rubric, samples=2, fallback=StubOffline())
-    assert grade.grader == "offline-fallback" and "401" in grade.fallback_reason
+    assert grade.grader == "offline-fallback" and "404" in grade.fallback_reason
 
 
 async def test_offline_settings_fall_back_without_a_request(rubric: Rubric) -> None:
@@ -374,7 +384,7 @@ async def test_the_real_offline_grader_as_hints_and_fallback(
     fake_openai: FakeOpenAI, rubric: Rubric
 ) -> None:
     offline = pytest.importorskip("simulator.grading.offline").OfflineGrader()
-    fake_openai.script(CHAT, json_reply(GOOD), error(401, "bad key"))
+    fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"))
     grader = make_llm_grader(settings_for(fake_openai), fallback=offline,
                              hints=evidence_hints(offline))
     graded = await grader.grade(request(), rubric)
@@ -382,7 +392,7 @@ async def test_the_real_offline_grader_as_hints_and_fallback(
     await grader.aclose()
     assert graded.grader == "llm"
     assert "Offline evidence hints" in prompt(fake_openai, 0)[1]
-    assert fell_back.grader == "offline-fallback" and "401" in fell_back.fallback_reason
+    assert fell_back.grader == "offline-fallback" and "404" in fell_back.fallback_reason
     assert set(fell_back.signals) == set(SIGNALS)
 
 

@@ -1,6 +1,7 @@
 """`mockloop regrade`: the same answers graded by two rubric versions (or two graders), and what moved."""
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,10 @@ def test_two_rubric_versions_show_the_shift_the_flips_and_the_evidence(tmp_path:
 def generous_model() -> Iterator[FakeOpenAI]:
     def fours(recorded: Recorded) -> Reply:
         schema = recorded.body["response_format"]["json_schema"]["schema"]
-        return json_reply({s: {"reasoning": f"the model likes {s}", "score": 4, "evidence": []}
+        answer = re.search(r"<<<BEGIN ANSWER (\w+)>>>\n(.*)\n<<<END ANSWER \1>>>", recorded.messages[-1]["content"],
+                           re.DOTALL)
+        quote = answer.group(2).split(".")[0] if answer else ""  # a 3 or 4 needs a verified quote
+        return json_reply({s: {"reasoning": f"the model likes {s}", "score": 4, "evidence": [quote]}
                            for s in schema["properties"]})
 
     with FakeOpenAI() as server:

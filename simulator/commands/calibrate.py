@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
 from simulator.commands.progress import Progress
 
 EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden my-labels/ --fit"
@@ -58,7 +58,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     try:
         chooser = RubricChooser(args.rubric)
         rubric = chooser.rubric_for(None)
-        grader = make_grader(args.grader, model=args.model, base_url=args.base_url)
+        grader = make_grader(args.grader, **endpoint_flags(args))
     except (InputError, GraderUnavailable) as exc:
         return fail(str(exc), 2)
     levels = sorted(rubric.scale)

@@ -20,10 +20,24 @@ def add_parser(
     )
 
 
+ENDPOINT_FLAGS = ("model", "grader_model", "base_url", "timeout")
+
+
 def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
-    """--model and --base-url, for the commands that may call an LLM grader."""
+    """--model, --grader-model, --base-url and --timeout, for the commands that may call an LLM grader."""
     parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
+    parser.add_argument("--grader-model", dest="grader_model", metavar="NAME",
+                        help="model for grading (overrides MOCKLOOP_GRADER_MODEL and --model)")
     parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="deadline of each LLM request, connect to last byte (overrides MOCKLOOP_TIMEOUT)")
+    parser.add_argument("--no-hints", dest="hints", action="store_false",
+                        help="LLM grader: do not show the model the offline grader's evidence as hints")
+
+
+def endpoint_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The values of `add_endpoint_options`' flags, for `make_grader(name, **endpoint_flags(args))`."""
+    return {"hints": getattr(args, "hints", True), **{name: getattr(args, name, None) for name in ENDPOINT_FLAGS}}
 
 
 def print_json(data: Any) -> None:

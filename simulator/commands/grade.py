@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
 from simulator.commands.progress import Progress, tracked
 
 EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab12.json --format table"
@@ -53,8 +53,7 @@ def _grade(args: argparse.Namespace) -> int:
     if batching and args.samples != 1:
         return fail("--batch grades one sample per round: drop --samples", 2)
     try:
-        grader = make_grader(args.grader, samples=args.samples, model=args.model,
-                             base_url=args.base_url)
+        grader = make_grader(args.grader, samples=args.samples, **endpoint_flags(args))
     except GraderUnavailable as exc:
         return fail(str(exc), 2)
     try:
@@ -73,6 +72,8 @@ def _grade(args: argparse.Namespace) -> int:
         except BatchStateError as exc:
             return fail(str(exc), 2)
         except LLMError as exc:
+            if exc.status in (401, 403):
+                raise  # one line and exit 2, in cli.main
             return fail(f"batch grading stopped: {exc}; run the same command again to resume", 1)
     else:
         with Progress("grading", len(jobs)) as bar:
@@ -121,10 +122,12 @@ def read_inputs(paths: Sequence[Path], choosers: Sequence[Any]) -> tuple[list[In
 
 
 async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress) -> list[Any]:
-    """Grade every (request, rubric) at once (an LLM session bounds the requests in flight), then
-    close the grader."""
+    """Grade every (request, rubric), then close the grader. A grader with a `rounds_in_flight`
+    (the LLM grader) gets at most that many rounds at a time, each started as another finishes,
+    so a round's work before its request (the offline hints) is done just before it is sent."""
     try:
-        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar)
+        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar,
+                             getattr(grader, "rounds_in_flight", None))
     finally:
         close = getattr(grader, "aclose", None)
         if close is not None:

@@ -43,7 +43,8 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
                        help="model for grading (env MOCKLOOP_GRADER_MODEL)")
     group.add_argument("--interviewer-model", metavar="NAME",
                        help="model for the interviewer (env MOCKLOOP_INTERVIEWER_MODEL)")
-    group.add_argument("--timeout", type=float, metavar="SECONDS", help="per request")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="deadline of each request, connect to last byte (env MOCKLOOP_TIMEOUT)")
 
 
 def settings_from_args(args: argparse.Namespace) -> "LLMSettings":
@@ -56,6 +57,8 @@ def settings_from_args(args: argparse.Namespace) -> "LLMSettings":
 class _Report:
     def __init__(self) -> None:
         self.failed = False
+        self.refused = False
+        """The key was refused (401/403): exit 2, and no further check is run."""
 
     def line(self, status: str, check: str, detail: str) -> None:
         self.failed = self.failed or status == "FAIL"
@@ -65,7 +68,7 @@ class _Report:
 def _doctor(args: argparse.Namespace) -> int:
     report = _Report()
     asyncio.run(_check(args, report))
-    return 1 if report.failed else 0
+    return 2 if report.refused else 1 if report.failed else 0
 
 
 async def _check(args: argparse.Namespace, report: _Report) -> None:
@@ -95,6 +98,9 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
             listed = await session.list_models()
         except LLMError as exc:
             report.line("FAIL", "endpoint", _endpoint_problem(exc))
+            if exc.status in (401, 403):
+                report.refused = True
+                return
             report.line("skip", "model", "the endpoint did not answer")
             report.line("skip", "structured call", "the endpoint did not answer")
             return
@@ -110,6 +116,7 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
             result = await complete_structured(session, PING, Ping, model=models[0])
         except LLMError as exc:
             report.line("FAIL", "structured call", str(exc))
+            report.refused = exc.status in (401, 403)
             return
         how = ("structured outputs (json_schema)" if result.mode == "json_schema" else
                "JSON mode (the server refused json_schema; mockloop falls back to JSON mode)")
@@ -143,7 +150,7 @@ def _endpoint_problem(exc: "LLMError") -> str:
     if exc.status is None:  # unreachable, or it answered but not as an OpenAI-compatible API does
         return f"unreachable: {exc}" if isinstance(exc, LLMUnavailable) else str(exc)
     if exc.status in (401, 403):
-        return f"the server refused the API key: {exc}"
+        return str(exc)  # "the server refused the API key: HTTP 401 ..."
     if exc.status == 404:
         return f"{exc}. Is the base URL right? It usually ends in /v1"
     return str(exc)

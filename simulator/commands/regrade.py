@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
 from simulator.commands.progress import Progress
 
 EXAMPLE = "mockloop regrade transcripts/*.json --rubric amazon-pm --against rubrics/amazon-pm.yaml"
@@ -56,7 +56,7 @@ def _regrade(args: argparse.Namespace) -> int:
     try:
         chooser_a = RubricChooser(args.rubric)
         choosers = [chooser_a, chooser_a if args.against is None else RubricChooser(args.against)]
-        graders = [make_grader(name, model=args.model, base_url=args.base_url) for _, name in sides]
+        graders = [make_grader(name, **endpoint_flags(args)) for _, name in sides]
     except (InputError, GraderUnavailable) as exc:
         return fail(str(exc), 2)
     inputs, errors = read_inputs(args.paths, choosers)

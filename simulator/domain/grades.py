@@ -43,6 +43,9 @@ class RoundGrade(BaseModel):
         default=None, description="Max minus min score per signal over k samples (LLM grader)."
     )
     dropped_quotes: int = 0
+    samples: dict[str, int] | None = Field(
+        default=None, description="LLM grader with --samples k: {'asked': k, 'valid': how many replied usably}."
+    )
     usage: dict[str, int | float] | None = Field(
         default=None, description="Requests and token counts (integers) and `cost_usd` when known."
     )

@@ -111,7 +111,8 @@ def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob]) -> Path:
         [
             settings.base_url,
             settings.model_for("grader"),
-            settings.temperature,
+            settings.generation_for("grader"),
+            grader.hints is not None,
             grader.template.system.template,
             grader.template.user.template,
             rubrics,

@@ -9,7 +9,9 @@ class GraderUnavailable(RuntimeError):
     """The grader asked for cannot run here (for example: no LLM endpoint configured)."""
 
 
-def make_grader(name: str, samples: int = 1, **llm_overrides: str | None) -> Grader:
+def make_grader(name: str, samples: int = 1, hints: bool = True, **llm_overrides: str | float | None) -> Grader:
+    """`hints`: the LLM grader shows the model the offline grader's evidence (deduplicated and
+    shorter than the answer); False grades from the answer alone."""
     from simulator.grading.offline import OfflineGrader
 
     if name == "offline":
@@ -30,4 +32,5 @@ def make_grader(name: str, samples: int = 1, **llm_overrides: str | None) -> Gra
             "local server) or run `mockloop doctor`; without one, use --grader offline"
         )
     offline = OfflineGrader()
-    return make_llm_grader(settings, samples=samples, fallback=offline, hints=evidence_hints(offline))
+    shown = evidence_hints(offline) if hints else None
+    return make_llm_grader(settings, samples=samples, fallback=offline, hints=shown)

@@ -3,18 +3,26 @@
 Safeguards around the model:
 - every quote it returns is looked up in the answer; the exact substring is kept, a quote that
   is not there is dropped, counted (`dropped_quotes`) and flagged `dropped-quotes`;
-- text the offline detectors flag as addressed to the grader is removed from the answer the
-  model sees, the round is flagged `prompt-injection` and every signal is capped at the
-  rubric's `decision.integrity_cap`;
-- with `samples=k` the round is graded k times: the median score per signal, `spread` = max-min;
+- text the offline detectors flag as addressed to the grader (in the answer or in the question)
+  is removed from what the model sees, the round is flagged `prompt-injection`, every signal is
+  capped at the rubric's `decision.integrity_cap` and at the offline grade of that signal (with a
+  fallback grader to give one): an injection can gain nothing;
+- the question, like the answer, sits between delimiter lines declared to be data;
+- a 3 or 4 with no verified quote for that signal is capped at 2 and the round is flagged
+  `unquoted-score-capped`;
+- with `samples=k` the round is graded k times: the median score per signal over the samples that
+  replied usably, `spread` = max-min, `samples` = how many were asked and how many were valid (the
+  round falls back only when none was);
 - the round's overall score follows the rubric's round rule, shared with the offline grader;
 - when the endpoint fails (retries exhausted, bad output, offline) and a fallback grader is
   given, its grade is returned marked `offline-fallback` with the reason.
 """
 
 import asyncio
+import functools
 import logging
 import math
+import re
 import secrets
 import statistics
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -31,13 +39,18 @@ from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, Sign
 from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.detectors import find_injection
 from simulator.grading.scoring import overall_score
-from simulator.llm import LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
+from simulator.llm import LLMAuthError, LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TEMPLATE_PATH = Path("grader") / "grade.md"
 REDACTED = "[removed: text addressed to the grader]"
+HINT_SHARE = 0.5
+"""The offline hints shown to the model add up to at most this share of the answer's length."""
+QUOTE_NEEDED_ABOVE = 2
+"""A score above this needs at least one verified quote for its signal."""
+UNQUOTED = "unquoted-score-capped"
 
 Hints = Mapping[str, Sequence[str]]
 HintSource = Callable[[GradeRequest, Rubric], Awaitable[Hints]]
@@ -85,9 +98,11 @@ class GradeTemplate:
         return cls(system, user, path)
 
     def messages(
-        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]]
+        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]],
+        question: str | None = None,
     ) -> Messages:
-        """`answer` is what the model may see of `request.answer` (injected text removed)."""
+        """`answer` and `question` are what the model may see of `request.answer` and
+        `request.question` (injected text removed)."""
         spec = rubric.rounds[request.round]
         nonce = secrets.token_hex(6)
         system = self.system.substitute(
@@ -97,7 +112,7 @@ class GradeTemplate:
             signals=_render_signals(rubric, spec),
         )
         user = self.user.substitute(
-            question=_render_question(request),
+            question=_render_question(request, request.question if question is None else question, nonce),
             hints=_render_hints(hints),
             begin=f"<<<BEGIN ANSWER {nonce}>>>",
             end=f"<<<END ANSWER {nonce}>>>",
@@ -126,17 +141,27 @@ class LLMGrader:
         self.hints = hints
         self.template = template or GradeTemplate.load()
 
+    @property
+    def rounds_in_flight(self) -> int:
+        """How many rounds to grade at once: one per request slot, and a few more whose hints are
+        ready the moment a slot frees up."""
+        slots = self.session.settings.concurrency
+        return slots + max(2, slots // 4)
+
     async def aclose(self) -> None:
         await self.session.aclose()
 
     async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
-        """Raises LLMError only when the endpoint fails and there is no fallback grader."""
+        """Raises LLMError only when the endpoint fails and there is no fallback grader, and
+        LLMAuthError when the server refused the key (no fallback: the whole run must stop)."""
         spec = rubric.round_for(request.round)
         if spec is None:
             raise ValueError(f"rubric {rubric.id!r} does not grade round type {request.round!r}")
         tally = Usage()
         try:
             return await self._grade(request, rubric, spec, tally)
+        except LLMAuthError:
+            raise
         except LLMError as exc:
             if self.fallback is None:
                 raise
@@ -152,44 +177,58 @@ class LLMGrader:
 
     async def _grade(self, request: GradeRequest, rubric: Rubric, spec: RubricRound, tally: Usage) -> RoundGrade:
         injected = find_injection(request.answer)
+        injected_question = find_injection(request.question)
         shown = _redact(request.answer, injected)
         hints = await self.hints(request, rubric) if self.hints else {}
         messages = self.template.messages(
             rubric=rubric,
             request=request,
             answer=shown,
-            hints=_hints_in(hints, spec, Verbatim(shown)),
+            question=_redact(request.question, injected_question),
+            hints=_hints_in(hints, spec, verbatim(shown)),
         )
         schema = assessment_model(tuple(spec.signals))
         model = self.session.settings.model_for("grader")
-        replies = await _all_or_none(
-            [complete_structured(self.session, messages, schema, model=model, tally=tally) for _ in range(self.samples)]
+        options = self.session.settings.generation_for("grader")
+        replies = await _valid_samples(
+            [complete_structured(self.session, messages, schema, model=model, tally=tally, options=options)
+             for _ in range(self.samples)]
         )
-        verbatim = Verbatim(request.answer)
+        in_answer = verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
         dropped = 0
         for reply in replies:
-            sample, lost = _checked(reply.value, spec, verbatim)
+            sample, lost = _checked(reply.value, spec, in_answer)
             samples.append(sample)
             dropped += lost
+        flagged = bool(injected or injected_question)
+        ceiling = await self._offline_ceiling(request, rubric) if flagged else {}
         signals: dict[str, SignalGrade] = {}
         spread: dict[str, int] = {}
+        unquoted = False
         for signal_id in spec.signals:
             graded = [sample[signal_id] for sample in samples]
             scores = [assessment.score for assessment in graded]
             score = _half_up(statistics.median(scores))
-            closest = min(graded, key=lambda assessment: abs(assessment.score - score))
-            if injected:
-                score = min(score, rubric.decision.integrity_cap)
+            closest = min(graded, key=lambda assessment: (abs(assessment.score - score), not assessment.evidence))
+            rationale = closest.reasoning
+            if score > QUOTE_NEEDED_ABOVE and not closest.evidence:
+                score, unquoted = QUOTE_NEEDED_ABOVE, True
+                rationale = f"{rationale} [capped at {score}: no quote for a higher score was found in the answer]"
+            if flagged:
+                score = min(score, rubric.decision.integrity_cap, ceiling.get(signal_id, score))
             signals[signal_id] = SignalGrade(
                 score=score,
                 evidence=closest.evidence,
-                rationale=closest.reasoning,
+                rationale=rationale.strip(),
                 next_level=rubric.signals[signal_id].levels.get(score + 1),
             )
             spread[signal_id] = max(scores) - min(scores)
-        flags = (["prompt-injection"] if injected else []) + (["dropped-quotes"] if dropped else [])
+        flags = ((["prompt-injection"] if flagged else []) + (["dropped-quotes"] if dropped else [])
+                 + ([UNQUOTED] if unquoted else []))
         overall = overall_score({s: g.score for s, g in signals.items()}, spec, rubric.decision)
+        if flagged and "overall" in ceiling:
+            overall = min(overall, ceiling["overall"])
         return RoundGrade(
             round=request.round,
             grader=self.name,
@@ -199,9 +238,18 @@ class LLMGrader:
             question=request.question,
             rubric=rubric.id,
             spread=spread if self.samples > 1 else None,
+            samples={"asked": self.samples, "valid": len(replies)} if self.samples > 1 else None,
             dropped_quotes=dropped,
             usage=tally.as_dict(),
         )
+
+
+    async def _offline_ceiling(self, request: GradeRequest, rubric: Rubric) -> dict[str, int]:
+        """The fallback (offline) grade per signal and `overall`: what a flagged answer may not exceed."""
+        if self.fallback is None:
+            return {}
+        grade = await self.fallback.grade(request, rubric)
+        return {**{s: g.score for s, g in grade.signals.items()}, "overall": grade.overall.score}
 
 
 def make_llm_grader(
@@ -242,6 +290,7 @@ class Verbatim:
         "…": "...",
     }
     _EDGES = " \"'."
+    _SINGLE: ClassVar[dict[int, str]]
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -257,6 +306,10 @@ class Verbatim:
     @classmethod
     def _fold(cls, text: str) -> tuple[str, list[int]]:
         """The folded text and, for each of its characters, the index it came from."""
+        if "…" not in text:
+            lowered = text.translate(cls._SINGLE).lower()
+            if len(lowered) == len(text):  # every character folds to one: whitespace runs are all that move
+                return cls._collapse(lowered)
         chars: list[str] = []
         origin: list[int] = []
         for i, ch in enumerate(text):
@@ -269,6 +322,34 @@ class Verbatim:
             chars.extend(piece)
             origin.extend([i] * len(piece))
         return "".join(chars), origin
+
+    @staticmethod
+    def _collapse(text: str) -> tuple[str, list[int]]:
+        """Every run of whitespace as one space, with the origins."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for run in _WHITESPACE.finditer(text):
+            start, end = run.span()
+            pieces.append(text[last:start])
+            origin.extend(range(last, start))
+            pieces.append(" ")
+            origin.append(start)
+            last = end
+        pieces.append(text[last:])
+        origin.extend(range(last, len(text)))
+        return "".join(pieces), origin
+
+
+Verbatim._SINGLE = str.maketrans({k: v for k, v in Verbatim._FOLD.items() if len(v) == 1})
+_WHITESPACE = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=64)
+def verbatim(text: str) -> Verbatim:
+    """A Verbatim of `text`, built once per text (the prompt's hints and the reply's quotes both look
+    in the answer)."""
+    return Verbatim(text)
 
 
 def _checked(reply: BaseModel, spec: RubricRound, verbatim: Verbatim) -> tuple[dict[str, SignalAssessment], int]:
@@ -293,13 +374,33 @@ def _checked(reply: BaseModel, spec: RubricRound, verbatim: Verbatim) -> tuple[d
 
 
 def _hints_in(hints: Hints, spec: RubricRound, shown: Verbatim) -> dict[str, list[str]]:
-    """Hints for this round's signals that are still in the answer the model sees."""
-    kept: dict[str, list[str]] = {}
+    """Hints for this round's signals that are still in the answer the model sees: each passage
+    once (with every signal that cited it), taken a rank at a time across the signals (every
+    signal's first hint before any second one) while their length stays within HINT_SHARE of the
+    answer's, so the hints never outweigh the answer. Keyed by the signals, joined with ", "."""
+    found: dict[str, list[str]] = {}
     for signal_id in spec.signals:
-        quotes = [found for q in hints.get(signal_id, ()) if (found := shown.find(q))]
-        if quotes:
-            kept[signal_id] = quotes
-    return kept
+        quotes = [q for hint in hints.get(signal_id, ()) if (q := shown.find(hint))]
+        found[signal_id] = list(dict.fromkeys(quotes))
+    budget = HINT_SHARE * len(shown.text)
+    chosen: dict[str, list[str]] = {}  # passage -> the signals citing it
+    used = 0
+    for rank in range(max((len(q) for q in found.values()), default=0)):
+        for signal_id, quotes in found.items():
+            if rank >= len(quotes):
+                continue
+            quote = quotes[rank]
+            holder = next((c for c in chosen if quote in c), None)
+            if holder is not None:
+                if signal_id not in chosen[holder]:
+                    chosen[holder].append(signal_id)
+            elif used + len(quote) <= budget:
+                chosen[quote] = [signal_id]
+                used += len(quote)
+    grouped: dict[str, list[str]] = {}
+    for quote, signals in chosen.items():
+        grouped.setdefault(", ".join(signals), []).append(quote)
+    return grouped
 
 
 def _redact(answer: str, spans: list[tuple[int, int]]) -> str:
@@ -321,11 +422,13 @@ def _render_signals(rubric: Rubric, spec: RubricRound) -> str:
     return "\n\n".join(blocks)
 
 
-def _render_question(request: GradeRequest) -> str:
-    if not request.followups:
-        return request.question
-    asked = "\n".join(f"- {followup}" for followup in request.followups)
-    return f"{request.question}\n\nFollow-up questions the interviewer asked:\n{asked}"
+def _render_question(request: GradeRequest, question: str, nonce: str) -> str:
+    """The question (and follow-ups) between delimiter lines: like the answer, it is data."""
+    text = question
+    if request.followups:
+        asked = "\n".join(f"- {followup}" for followup in request.followups)
+        text = f"{question}\n\nFollow-up questions the interviewer asked:\n{asked}"
+    return f"<<<BEGIN QUESTION {nonce}>>>\n{text}\n<<<END QUESTION {nonce}>>>"
 
 
 def _render_hints(hints: Mapping[str, list[str]]) -> str:
@@ -341,12 +444,20 @@ def _half_up(value: float) -> int:
     return math.floor(value + 0.5)
 
 
-async def _all_or_none(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
-    """Run the calls together; the first failure cancels the rest and is raised."""
+async def _valid_samples(calls: list[Coroutine[Any, Any, T]]) -> list[T]:
+    """Run the calls together and keep those that succeeded. Raises the first LLMError when none
+    did; a refused key (LLMAuthError) or any other exception is raised at once, cancelling the rest."""
     tasks = [asyncio.ensure_future(call) for call in calls]
     try:
-        return list(await asyncio.gather(*tasks))
-    except BaseException:
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
         for task in tasks:
             task.cancel()
-        raise
+    valid = [o for o in outcomes if not isinstance(o, BaseException)]
+    failures = [o for o in outcomes if isinstance(o, BaseException)]
+    for failure in failures:
+        if isinstance(failure, LLMAuthError) or not isinstance(failure, LLMError):
+            raise failure
+    if not valid:
+        raise failures[0]
+    return valid

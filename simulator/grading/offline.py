@@ -145,7 +145,7 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     injected = find_injection(part.answer)
     text = redact(part.answer, injected) if injected else part.answer
     flags: list[str] = []
-    if injected:
+    if injected or find_injection(part.question):  # a sheet's question is the user's text too
         flags.append("prompt-injection")
     if part.skipped:
         flags.append("skipped")

@@ -160,7 +160,8 @@ class LLMInterviewer:
             {"role": "user", "content": self.template.user_message(context)},
         ]
         model = self.session.settings.model_for("interviewer")
-        async with aclosing(stream_text(self.session, messages, model=model)) as stream:
+        options = self.session.settings.generation_for("interviewer")
+        async with aclosing(stream_text(self.session, messages, model=model, options=options)) as stream:
             async for delta in stream:
                 if not reply.feed(delta):
                     break

@@ -2,7 +2,7 @@
 retry policy, structured output, streaming, and usage and cost accounting."""
 
 from simulator.llm.config import OFFLINE, LLMSettings, resolve_settings
-from simulator.llm.errors import LLMBadOutput, LLMError, LLMUnavailable
+from simulator.llm.errors import LLMAuthError, LLMBadOutput, LLMError, LLMUnavailable
 from simulator.llm.session import LLMSession, Messages
 from simulator.llm.stream import stream_text
 from simulator.llm.structured import Structured, complete_structured
@@ -10,6 +10,7 @@ from simulator.llm.usage import ModelPrice, Usage
 
 __all__ = [
     "OFFLINE",
+    "LLMAuthError",
     "LLMBadOutput",
     "LLMError",
     "LLMSession",

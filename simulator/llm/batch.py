@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from simulator.llm.config import LLMSettings
 from simulator.llm.errors import LLMBadOutput, LLMError
 from simulator.llm.replies import check_completion
-from simulator.llm.session import LLMSession, Messages
+from simulator.llm.session import LLMSession, Messages, Prepare
 from simulator.llm.structured import REPAIR
 from simulator.llm.usage import ModelPrice, Usage
 
@@ -152,10 +152,13 @@ class CapturedRequest(Exception):
 
 class CapturingSession(LLMSession):
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, **params: Any
+        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        **params: Any,
     ) -> "ChatCompletion":
         """Raises CapturedRequest with the body `LLMSession.chat` would send."""
-        raise CapturedRequest({"model": model, "messages": messages, **self._sampling(), **params})
+        if prepare is not None:
+            messages, params = prepare(messages, params)
+        raise CapturedRequest({"model": model, "messages": messages, **{**self._sampling(), **params}})
 
 
 class ReplaySession(LLMSession):
@@ -172,10 +175,13 @@ class ReplaySession(LLMSession):
         self._calls = 0
 
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, **params: Any
+        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        **params: Any,
     ) -> "ChatCompletion":
         from openai.types.chat import ChatCompletion
 
+        if prepare is not None:
+            messages, params = prepare(messages, params)
         self._calls += 1
         if self._calls > 1:
             problem = messages[-1]["content"].removeprefix(REPAIR.split("{problem}")[0]).split("\n")[0]

@@ -2,7 +2,7 @@
 
 Precedence, highest first: CLI flags > environment > config file (`llm:` in
 `locations.config_file()`) > defaults. Environment variables: OPENAI_API_KEY, OPENAI_BASE_URL,
-MOCKLOOP_MODEL, MOCKLOOP_GRADER_MODEL, MOCKLOOP_INTERVIEWER_MODEL. mockloop never writes any of
+MOCKLOOP_MODEL, MOCKLOOP_GRADER_MODEL, MOCKLOOP_INTERVIEWER_MODEL, MOCKLOOP_TIMEOUT. mockloop never writes any of
 this, the key least of all: settings are only ever read.
 """
 
@@ -28,6 +28,7 @@ ENV_VARS = {
     "model": "MOCKLOOP_MODEL",
     "grader_model": "MOCKLOOP_GRADER_MODEL",
     "interviewer_model": "MOCKLOOP_INTERVIEWER_MODEL",
+    "timeout": "MOCKLOOP_TIMEOUT",
 }
 
 OFFLINE = (
@@ -38,6 +39,16 @@ OFFLINE = (
 Role = Literal["grader", "interviewer"]
 
 
+class Generation(BaseModel):
+    """Generation settings of one role, each sent only when set (else the server's default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    temperature: float | None = Field(default=None, ge=0, le=2, description="Sampling temperature.")
+    seed: int | None = Field(default=None, description="Best-effort determinism, where the server supports it.")
+    max_tokens: int | None = Field(default=None, ge=1, description="At most this many tokens in the reply.")
+
+
 class LLMSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -46,7 +57,11 @@ class LLMSettings(BaseModel):
     model: str = DEFAULT_MODEL
     grader_model: str | None = None
     interviewer_model: str | None = None
-    timeout: float = Field(default=60.0, gt=0, description="Seconds per request.")
+    timeout: float = Field(
+        default=60.0, gt=0,
+        description="Deadline of one request in seconds: connect, first byte and the whole body together, "
+                    "however slowly the server trickles it (a stream's body included).",
+    )
     max_attempts: int = Field(default=4, ge=1, description="Tries per request, the first included.")
     max_total_seconds: float = Field(
         default=120.0, gt=0, description="No retry is started (or slept for) past this budget."
@@ -54,7 +69,9 @@ class LLMSettings(BaseModel):
     backoff_initial: float = Field(default=0.5, ge=0, description="First backoff; it doubles.")
     backoff_max: float = Field(default=20.0, ge=0)
     concurrency: int = Field(default=8, ge=1, description="Requests in flight at once.")
-    temperature: float | None = Field(default=None, description="Sent only when set.")
+    temperature: float | None = Field(default=None, description="Sent only when set; a role's own wins.")
+    grader: Generation = Field(default_factory=Generation, description="What grading requests send.")
+    interviewer: Generation = Field(default_factory=Generation, description="What interviewer requests send.")
     prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -80,6 +97,13 @@ class LLMSettings(BaseModel):
     def endpoint(self) -> str:
         """The base URL requests go to: the configured one, else OpenAI's."""
         return self.base_url or OPENAI_BASE_URL
+
+    def generation_for(self, role: Role) -> dict[str, Any]:
+        """The generation parameters a request of `role` sends: its own settings, else the top-level
+        `temperature`; unset ones are left out."""
+        own = self.grader if role == "grader" else self.interviewer
+        values = {"temperature": self.temperature, **own.model_dump(exclude_none=True)}
+        return {name: value for name, value in values.items() if value is not None}
 
     def model_for(self, role: Role) -> str:
         specific = self.grader_model if role == "grader" else self.interviewer_model

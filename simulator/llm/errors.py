@@ -19,6 +19,11 @@ class LLMUnavailable(LLMError):
     """The endpoint could not be reached or kept failing until the retry budget ran out."""
 
 
+class LLMAuthError(LLMError):
+    """The server refused the credentials (401 or 403): no later request can succeed, so the
+    session sends no more and a command stops with one line."""
+
+
 class LLMBadOutput(LLMError):
     """The model answered, but not with what was asked for (even after one repair re-ask)."""
 

@@ -23,7 +23,7 @@ from tenacity import (
 )
 
 from simulator.llm.config import LLMSettings
-from simulator.llm.errors import LLMError, LLMUnavailable, not_openai_compatible
+from simulator.llm.errors import LLMAuthError, LLMError, LLMUnavailable, not_openai_compatible
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -131,6 +131,8 @@ def _translate(exc: Exception, attempts: int, elapsed: float) -> LLMError:
     status = getattr(exc, "status_code", None)
     if is_retryable(exc):
         return LLMUnavailable(f"{_describe(exc)} ({_gave_up(attempts, elapsed)})", status=status)
+    if status in (401, 403):
+        return LLMAuthError(f"the server refused the API key: {_describe(exc)}", status=status)
     return LLMError(f"the server refused the request: {_describe(exc)}", status=status)
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from simulator.llm.client import make_client
 from simulator.llm.config import LLMSettings
-from simulator.llm.errors import LLMError, not_openai_compatible
+from simulator.llm.errors import LLMAuthError, LLMError, LLMUnavailable, not_openai_compatible
 from simulator.llm.replies import check_completion
 from simulator.llm.retry import with_retry
 from simulator.llm.usage import Usage, UsageMeter, request_usage
@@ -19,11 +19,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Messages = list[dict[str, str]]
+Prepare = Callable[[Messages, dict[str, Any]], tuple[Messages, dict[str, Any]]]
+"""Called as an attempt is sent (a slot held): the messages and parameters to send. Lets a caller
+decide at the last moment, e.g. the structured-output mode another request has just settled."""
 
 
 class LLMSession:
     """Every request made through a session shares one retry policy and at most
     `settings.concurrency` requests are in flight at once (a waiting retry holds no slot).
+    Each attempt has a deadline of `settings.timeout` seconds from sending to the last byte of
+    the reply (connect, first byte and body together), whatever pace the server trickles at.
 
     The client and the semaphore belong to an event loop; a session used from a new loop
     (a second `asyncio.run`) makes fresh ones.
@@ -33,10 +38,15 @@ class LLMSession:
         self.settings = settings
         self.usage = UsageMeter()
         self.json_schema_supported = True
-        """False once the server refused a json_schema request that JSON mode then served."""
+        """False once the server refused a json_schema request (400/422): every request of the
+        session sent after that, including those of rounds already in flight, uses JSON mode."""
+        self.json_mode_served = False
+        """True once a JSON-mode request was answered."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: AsyncOpenAI | None = None
         self._slots: asyncio.Semaphore | None = None
+        self.refused: LLMAuthError | None = None
+        """The first 401/403: once set, every request raises it without being sent."""
 
     async def __aenter__(self) -> "LLMSession":
         return self
@@ -51,7 +61,8 @@ class LLMSession:
         self._client = None
 
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, **params: Any
+        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        **params: Any,
     ) -> "ChatCompletion":
         """One chat completion; its usage is added to the session and to `tally`.
 
@@ -60,8 +71,15 @@ class LLMSession:
         """
 
         async def send(client: "AsyncOpenAI") -> "ChatCompletion":
-            reply = await client.chat.completions.create(model=model, messages=messages, **self._sampling(),
-                                                         **params)
+            sent, extra = (messages, params) if prepare is None else prepare(messages, params)
+            extra = {**self._sampling(), **extra}
+            # The messages and the response format go in `extra_body`, which the SDK sends as it is:
+            # it would otherwise walk them against its TypedDicts on every request (~1.5 ms of CPU each,
+            # the schema most of it). The JSON sent is the same.
+            body = {**extra.pop("extra_body", {}), "messages": sent}
+            if "response_format" in extra:
+                body["response_format"] = extra.pop("response_format")
+            reply = await client.chat.completions.create(model=model, messages=[], extra_body=body, **extra)
             check_completion(reply, self.settings.endpoint)  # inside the attempt: transient shapes are retried
             return reply
 
@@ -71,19 +89,24 @@ class LLMSession:
 
     async def open_stream(
         self, model: str, messages: Messages, **params: Any
-    ) -> "AsyncStream[ChatCompletionChunk]":
-        """A streamed chat completion; retried until its first byte, not after."""
+    ) -> tuple["AsyncStream[ChatCompletionChunk]", float]:
+        """A streamed chat completion, retried until its first byte, not after; with the event-loop
+        time by which its body must have arrived (the deadline of the attempt that opened it)."""
         from openai import AsyncStream
 
-        stream = await self._request(
-            lambda client: client.chat.completions.create(
+        opened = [0.0]
+
+        def send(client: "AsyncOpenAI") -> Awaitable[Any]:
+            opened[0] = asyncio.get_running_loop().time()
+            return client.chat.completions.create(
                 model=model, messages=messages, stream=True,
-                stream_options={"include_usage": True}, **self._sampling(), **params,
+                stream_options={"include_usage": True}, **{**self._sampling(), **params},
             )
-        )
+
+        stream = await self._request(send)
         if not isinstance(stream, AsyncStream):
             raise self._not_compatible("POST /chat/completions", stream, "a stream of chunks")
-        return stream
+        return stream, opened[0] + self.settings.timeout
 
     async def list_models(self) -> list[str]:
         """The ids the server lists; raises LLMError when it answers anything but a list of models."""
@@ -126,11 +149,32 @@ class LLMSession:
     async def _request(self, send: Callable[["AsyncOpenAI"], Awaitable[T]]) -> T:
         client, slots = self._for_this_loop()
 
+        deadline = self.settings.timeout
+
         async def attempt() -> T:
             async with slots:
-                return await send(client)
+                if self.refused is not None:
+                    raise self.refused
+                limit = asyncio.timeout(deadline)
+                try:
+                    async with limit:
+                        return await send(client)
+                except TimeoutError:
+                    if not limit.expired():
+                        raise
+                    raise self.past_deadline() from None
 
-        return await with_retry(attempt, self.settings)
+        try:
+            return await with_retry(attempt, self.settings)
+        except LLMAuthError as exc:
+            self.refused = self.refused or exc
+            raise self.refused from None
+
+    def past_deadline(self, detail: str = "") -> LLMError:
+        """The error of a request whose reply was not complete `timeout` seconds after it was sent:
+        transient, so the retry policy may try again."""
+        return LLMUnavailable(f"no complete reply from {self.settings.endpoint} within the "
+                              f"{self.settings.timeout:g} s deadline{detail}", transient=True)
 
     def _for_this_loop(self) -> tuple["AsyncOpenAI", asyncio.Semaphore]:
         loop = asyncio.get_running_loop()

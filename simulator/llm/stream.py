@@ -1,6 +1,8 @@
 """Streamed replies as text deltas."""
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 from simulator.llm.errors import LLMError, not_openai_compatible
 from simulator.llm.replies import content_text
@@ -9,24 +11,34 @@ from simulator.llm.usage import Usage
 
 
 async def stream_text(
-    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None
+    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[str]:
     """Yield the reply's text as it arrives.
 
     Opening the stream is retried like any request; once text has flowed nothing is retried
-    (that would repeat words). A stream cut before the model finished raises LLMError after
-    everything that did arrive has been yielded.
+    (that would repeat words). A stream cut before the model finished, or not finished within the
+    request deadline (`timeout` seconds from sending), raises LLMError after everything that did
+    arrive has been yielded.
     """
     import openai
 
-    stream = await session.open_stream(model, messages)
+    stream, deadline = await session.open_stream(model, messages, **(options or {}))
     received = 0
     chunks = 0
     finished = False
     reported = None
     try:
         async with stream:
-            async for chunk in stream:
+            chunk_iter = aiter(stream)
+            while True:
+                try:
+                    async with asyncio.timeout_at(deadline):  # never across a yield: only our own await
+                        chunk = await anext(chunk_iter)
+                except StopAsyncIteration:
+                    break
+                except TimeoutError:
+                    raise session.past_deadline(f" ({received} characters came)") from None
                 chunks += 1
                 reported = chunk.usage or reported
                 for choice in chunk.choices or ():
@@ -35,6 +47,8 @@ async def stream_text(
                         received += len(text)
                         yield text
                     finished = finished or choice.finish_reason is not None
+    except LLMError:
+        raise
     except (openai.OpenAIError, ValueError) as exc:
         why = exc.__cause__ or exc
         raise LLMError(f"the stream was cut after {received} characters ({why})") from exc

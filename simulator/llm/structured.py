@@ -9,14 +9,15 @@ validation error; a second bad reply raises LLMBadOutput.
 import functools
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from simulator.llm.errors import LLMBadOutput, LLMError
 from simulator.llm.replies import json_in, reply_text
-from simulator.llm.session import LLMSession, Messages
+from simulator.llm.session import LLMSession, Messages, Prepare
 from simulator.llm.usage import Usage
 
 M = TypeVar("M", bound=BaseModel)
@@ -47,22 +48,40 @@ async def complete_structured(
     *,
     model: str,
     tally: Usage | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> Structured[M]:
-    """Raises LLMUnavailable, LLMBadOutput or LLMError; never an `openai` error."""
-    mode: Mode = "json_schema"
-    reply: str | None = None
-    if session.json_schema_supported:
+    """Raises LLMUnavailable, LLMBadOutput or LLMError; never an `openai` error.
+
+    The mode is chosen as the request is sent, not when the call starts: once any request of the
+    session has been refused json_schema, a call still waiting for a slot sends JSON mode at once.
+    `options` (temperature, seed, max_tokens) go with every request, the repair re-ask included.
+    """
+    extra = dict(options or {})
+    sent: dict[str, object] = {}
+
+    def prepare(base: Messages, params: dict[str, object]) -> tuple[Messages, dict[str, object]]:
+        mode: Mode = "json_schema" if session.json_schema_supported else "json_object"
+        chosen = base if mode == "json_schema" else _schema_in_prompt(base, schema)
+        sent.update(mode=mode, messages=chosen)
+        return chosen, {**params, **extra, "response_format": _response_format(schema, mode)}
+
+    try:
+        reply = await _ask(session, messages, model, tally, prepare)
+    except LLMError as exc:
+        if exc.status not in (400, 422) or sent.get("mode") != "json_schema":
+            raise
+        session.json_schema_supported = False  # for every request of the session not yet sent
+        log.info("json_schema refused (%s); falling back to JSON mode", exc)
         try:
-            reply = await _ask(session, messages, schema, model, mode, tally)
-        except LLMError as exc:
-            if exc.status not in (400, 422):
-                raise
-            log.info("json_schema refused (%s); falling back to JSON mode", exc)
-    if reply is None:
-        mode = "json_object"
-        messages = _schema_in_prompt(messages, schema)
-        reply = await _ask(session, messages, schema, model, mode, tally)
-        session.json_schema_supported = False
+            reply = await _ask(session, messages, model, tally, prepare)
+        except LLMError as again:
+            if again.status in (400, 422) and not session.json_mode_served:
+                session.json_schema_supported = True  # JSON mode is refused too: the request, not the mode
+            raise
+    if sent["mode"] == "json_object":
+        session.json_mode_served = True
+    mode: Mode = "json_object" if sent["mode"] == "json_object" else "json_schema"
+    messages = sent["messages"]  # type: ignore[assignment]
     try:
         return Structured(_parse(reply, schema), mode, repaired=False)
     except ValidationError as exc:
@@ -73,7 +92,7 @@ async def complete_structured(
         {"role": "assistant", "content": reply},
         {"role": "user", "content": REPAIR.format(problem=problem)},
     ]
-    reply = await _ask(session, retry_messages, schema, model, mode, tally)
+    reply = await _ask(session, retry_messages, model, tally, **extra, response_format=_response_format(schema, mode))
     try:
         return Structured(_parse(reply, schema), mode, repaired=True)
     except ValidationError as exc:
@@ -101,14 +120,12 @@ def _strict_schema(schema: type[BaseModel]) -> dict[str, object]:
 async def _ask(
     session: LLMSession,
     messages: Messages,
-    schema: type[BaseModel],
     model: str,
-    mode: Mode,
     tally: Usage | None,
+    prepare: Prepare | None = None,
+    **params: object,
 ) -> str:
-    completion = await session.chat(
-        model, messages, tally, response_format=_response_format(schema, mode)
-    )
+    completion = await session.chat(model, messages, tally, prepare=prepare, **params)
     try:
         return reply_text(completion)
     except LLMError:
