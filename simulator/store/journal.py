@@ -3,10 +3,12 @@
 `append` returns only once the line is on disk (written, fsynced), so the UI may move on.
 """
 
+import contextlib
 import os
 import re
 import secrets
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -61,6 +63,32 @@ def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writer_gone(path: Path) -> Iterator[bool]:
+    """Whether no process (this one included) has the journal at `path` open for writing: True while
+    this holds its writer lock, so nobody starts writing it meanwhile. False when it is busy or
+    cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _BINARY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; a writer would hold the file open anyway
+            yield True
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)
 
