@@ -52,6 +52,9 @@ def _open_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from simulator.redaction import redact_streams
+
+    redact_streams()  # whatever a command prints, no API key is in it
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler

@@ -1,0 +1,142 @@
+"""Secrets never reach a screen or a file: every error text is redacted before it is shown or written.
+
+A server may echo the API key in its error ("Incorrect API key provided: sk-..."), and that text
+ends up in a grade's `fallback_reason`, a warning, a report. `redact` replaces, in any text:
+
+- the key mockloop is configured with (`OPENAI_API_KEY`, or `llm.api_key` in the config file),
+  and any other secret `register`ed by the code that holds it;
+- anything shaped like an API key or a bearer token (`sk-...`, `Bearer ...`), and the password in
+  a URL (`https://user:password@host`), whoever's it is.
+
+The sinks call it: the journal and every file mockloop writes (`store`), the streams of the
+`mockloop` command (`RedactingStream`), the app's notifications, the engine's grading errors.
+Imports nothing of ours, so every layer may use it.
+"""
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+REDACTED = "[redacted]"
+SECRET_ENV = ("OPENAI_API_KEY",)
+MIN_SECRET = 8
+"""Shorter values are not treated as secrets (a placeholder such as `x` would redact every x)."""
+
+_PATTERNS = re.compile(
+    r"(?P<key>\bsk-[A-Za-z0-9_\-]{12,})"
+    r"|(?P<bearer>(?i:\bbearer)\s+)[A-Za-z0-9._~+/=\-]{8,}"
+    r"|(?P<url>\b[a-z][a-z0-9+.\-]*://[^\s:/@\"']+:)[^\s/@\"']+@"
+)
+_registered: set[str] = set()
+_lock = threading.Lock()
+_config_cache: tuple[tuple[str, int, int], tuple[str, ...]] | None = None
+
+
+def register(secret: str | None) -> None:
+    """Redact `secret` from now on (a key given on the command line, say)."""
+    if secret and len(secret) >= MIN_SECRET:
+        with _lock:
+            _registered.add(secret)
+
+
+def known_secrets() -> list[str]:
+    """The secrets of this process, longest first (a key that contains another is replaced whole)."""
+    found = set(_registered)
+    for name in SECRET_ENV:
+        value = os.environ.get(name, "").strip()
+        if len(value) >= MIN_SECRET:
+            found.add(value)
+    found.update(_config_secrets())
+    return sorted(found, key=len, reverse=True)
+
+
+def redact(text: str) -> str:
+    """`text` with every secret replaced by `[redacted]`."""
+    if not text:
+        return text
+    for secret in known_secrets():
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return _PATTERNS.sub(_replace, text)
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """`redact` for UTF-8 bytes; bytes that are not UTF-8 are redacted where they are ASCII."""
+    if not data:
+        return data
+    text = data.decode("utf-8", errors="surrogateescape")
+    cleaned = redact(text)
+    return data if cleaned == text else cleaned.encode("utf-8", errors="surrogateescape")
+
+
+def _replace(match: re.Match[str]) -> str:
+    if match.group("bearer"):
+        return match.group("bearer") + REDACTED
+    if match.group("url"):
+        return match.group("url") + REDACTED + "@"
+    return REDACTED
+
+
+def _config_secrets() -> tuple[str, ...]:
+    """`llm.api_key` of the config file, read again only when the file changes."""
+    global _config_cache
+    path = _config_file()
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    stamp = (str(path), info.st_mtime_ns, info.st_size)
+    cached = _config_cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    secrets = _read_config_secrets(path)
+    _config_cache = (stamp, secrets)
+    return secrets
+
+
+def _config_file() -> Path:
+    from simulator.locations import config_file
+
+    return config_file()
+
+
+def _read_config_secrets(path: Path) -> tuple[str, ...]:
+    try:
+        from ruamel.yaml import YAML
+
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:  # a config file that does not read holds no key we could send either
+        return ()
+    section = data.get("llm") if isinstance(data, dict) else None
+    key = section.get("api_key") if isinstance(section, dict) else None
+    return (key.strip(),) if isinstance(key, str) and len(key.strip()) >= MIN_SECRET else ()
+
+
+class RedactingStream:
+    """A text stream (stdout, stderr) that redacts what is written to it; everything else is the stream's."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(redact(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def redact_streams() -> None:
+    """Make `sys.stdout` and `sys.stderr` redacting (once), for the life of the `mockloop` command."""
+    import sys
+
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, RedactingStream):
+            setattr(sys, name, RedactingStream(stream))
