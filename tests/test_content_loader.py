@@ -261,3 +261,13 @@ def test_a_question_bank_with_an_undefined_signal_is_refused(tmp_path: Path) -> 
     assert [p.message for p in problems] == [
         p.message for p in problems if "signal 'ownershp' is not graded by any rubric" in p.message
     ] and problems
+
+
+def test_deep_nesting_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path / "r.yaml", GOOD_RUBRIC + "zzz: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    started = time.perf_counter()
+    [problem] = problems_of(path)
+    assert time.perf_counter() - started < 1.0
+    assert problem.startswith(f"{path}:15:6: YAML nested more than 200 levels deep")

@@ -1,6 +1,7 @@
 """Read YAML keeping where each key and value sits, so errors can name line and column."""
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise ContentError([Problem(path, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    if deep := _DEEP.search(source):  # refused before the parser recurses through it (seconds, at 20,000 deep)
+        line, col = _line_col(source, deep.start())
+        raise ContentError([Problem(path, line, col, "", f"YAML nested more than {MAX_DEPTH} levels deep; "
+                                    "expected a content file")])
     try:
         data = _parser().load(source)
     except MarkedYAMLError as exc:
@@ -98,6 +103,10 @@ def _non_finite_problem(data: Any, path: Path, loc: Loc, value: float) -> Proble
     return Problem(path, line, col, dotted(loc), f"{written} is not a finite number (a number past 1e308, such as "
                                           "1e999, reads as one too); expected a finite number")
 
+
+MAX_DEPTH = 200
+"""Content files nest a handful of levels; a run of this many opening brackets (or `- ` items) is refused."""
+_DEEP = re.compile(rf"(?:[\[{{]\s*){{{MAX_DEPTH}}}|(?:-[ \t]+){{{MAX_DEPTH}}}")
 
 MAX_VALUES = 200_000
 """Far more than any rubric, bank or sheet holds; a file past it is refused before it is expanded."""
