@@ -271,3 +271,18 @@ def test_deep_nesting_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
     [problem] = problems_of(path)
     assert time.perf_counter() - started < 1.0
     assert problem.startswith(f"{path}:15:6: YAML nested more than 200 levels deep")
+
+
+def test_an_offline_model_file_with_non_finite_numbers_is_refused(tmp_path: Path) -> None:
+    from simulator.content.offline_models import load_offline_model
+
+    shipped = Path(__file__).resolve().parents[1] / "rubrics" / "base.model.json"
+    text = shipped.read_text()
+    assert '"intercept": ' in text
+    head, _, tail = text.partition('"intercept": ')
+    number = tail.split(",", 1)[0].split("\n", 1)[0]
+    path = write(tmp_path / "m.model.json", head + '"intercept": NaN' + tail[len(number):])
+    with pytest.raises(ContentError) as info:
+        load_offline_model(path)
+    [problem] = info.value.problems
+    assert problem.line == (head.count("\n") + 1) and "intercept" in problem.path and "finite" in problem.message

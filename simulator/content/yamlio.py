@@ -60,7 +60,7 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError(
             [Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")]
         )
-    if bad := _non_finite(data):
+    if bad := non_finite(data):
         raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])
     return data
 
@@ -78,7 +78,7 @@ def _codepoint(character: Any) -> str:
     return f"U+{code:04X}" if code is not None else repr(character)
 
 
-def _non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
+def non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
     """Where `.inf`, `.nan` or a number too large for a float (`1e999`) sits: no content file means them,
     and a weight of infinity quietly turns every grade into nonsense. At most `shown` places."""
     found: list[tuple[Loc, float]] = []
@@ -94,7 +94,7 @@ def _non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
                 stack.append((value, (*loc, key)))
         elif isinstance(node, list):
             stack.extend((value, (*loc, i)) for i, value in enumerate(node))
-    return sorted(found, key=lambda item: position(data, item[0]))
+    return sorted(found, key=lambda item: position(data, item[0])) if isinstance(data, CommentedMap) else found
 
 
 def _non_finite_problem(data: Any, path: Path, loc: Loc, value: float) -> Problem:
