@@ -56,6 +56,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.reliability_figures = {}  # type: ignore[attr-defined]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--reliability-full"):  # minutes, not the two the quick tests are allowed
+        for item in items:
+            if item.get_closest_marker("reliability"):
+                item.add_marker(pytest.mark.timeout(3600))
+
+
 @pytest.fixture
 def reliability(request: pytest.FixtureRequest):
     """`(full, record)`: whether to run at full size, and `record(suite, figures)` to report the figures."""
