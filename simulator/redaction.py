@@ -13,9 +13,11 @@ The sinks call it: the journal and every file mockloop writes (`store`), the str
 Imports nothing of ours, so every layer may use it.
 """
 
+import atexit
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -32,6 +34,10 @@ _PATTERNS = re.compile(
 _registered: set[str] = set()
 _lock = threading.Lock()
 _config_cache: tuple[tuple[str, int, int], tuple[str, ...]] | None = None
+_config_checked = (-1.0, "")
+"""When (monotonic seconds) and for which MOCKLOOP_CONFIG_DIR the config file was last looked at."""
+_known: tuple[tuple, list[str]] | None = None
+CHECK_EVERY_S = 1.0
 
 
 def register(secret: str | None) -> None:
@@ -43,13 +49,15 @@ def register(secret: str | None) -> None:
 
 def known_secrets() -> list[str]:
     """The secrets of this process, longest first (a key that contains another is replaced whole)."""
-    found = set(_registered)
-    for name in SECRET_ENV:
-        value = os.environ.get(name, "").strip()
-        if len(value) >= MIN_SECRET:
-            found.add(value)
-    found.update(_config_secrets())
-    return sorted(found, key=len, reverse=True)
+    global _known
+    env = tuple(os.environ.get(name, "").strip() for name in SECRET_ENV)
+    config = _config_secrets()
+    with _lock:
+        stamp = (env, config, len(_registered))
+        if _known is None or _known[0] != stamp:
+            found = {*_registered, *config, *(value for value in env if len(value) >= MIN_SECRET)}
+            _known = (stamp, sorted(found, key=len, reverse=True))
+        return _known[1]
 
 
 def redact(text: str) -> str:
@@ -80,20 +88,22 @@ def _replace(match: re.Match[str]) -> str:
 
 
 def _config_secrets() -> tuple[str, ...]:
-    """`llm.api_key` of the config file, read again only when the file changes."""
-    global _config_cache
+    """`llm.api_key` of the config file, looked at again at most every second, read again only when it changed."""
+    global _config_cache, _config_checked
+    now, where = time.monotonic(), os.environ.get("MOCKLOOP_CONFIG_DIR", "")
+    if _config_cache is not None and _config_checked[1] == where and now - _config_checked[0] < CHECK_EVERY_S:
+        return _config_cache[1]
+    _config_checked = (now, where)
     path = _config_file()
     try:
         info = path.stat()
     except OSError:
+        _config_cache = ((str(path), -1, -1), ())
         return ()
     stamp = (str(path), info.st_mtime_ns, info.st_size)
-    cached = _config_cache
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    secrets = _read_config_secrets(path)
-    _config_cache = (stamp, secrets)
-    return secrets
+    if _config_cache is None or _config_cache[0] != stamp:
+        _config_cache = (stamp, _read_config_secrets(path))
+    return _config_cache[1]
 
 
 def _config_file() -> Path:
@@ -115,18 +125,41 @@ def _read_config_secrets(path: Path) -> tuple[str, ...]:
 
 
 class RedactingStream:
-    """A text stream (stdout, stderr) that redacts what is written to it; everything else is the stream's."""
+    """A text stream (stdout, stderr) that redacts what is written to it; everything else is the stream's.
 
-    def __init__(self, stream: TextIO) -> None:
+    Text is redacted in pieces as the stream would pass it on: line by line when the stream is
+    line-buffered (a terminal) or is stderr, else in blocks of about 8 KB or at `flush()`. So a key is never
+    cut in two by the pieces a writer happens to write, and a long JSON listing costs one redaction per
+    block, not one per token."""
+
+    BLOCK = 8192
+
+    def __init__(self, stream: TextIO, *, by_line: bool | None = None) -> None:
         self._stream = stream
+        self._pending = ""
+        self._by_line = bool(getattr(stream, "line_buffering", False)) if by_line is None else by_line
+        atexit.register(self._drain)
 
     def write(self, text: str) -> int:
-        self._stream.write(redact(text))
+        self._pending += text
+        if "\n" in text and (self._by_line or len(self._pending) >= self.BLOCK):
+            cut = self._pending.rfind("\n") + 1
+            done, self._pending = self._pending[:cut], self._pending[cut:]
+            self._stream.write(redact(done))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
             self.write(line)
+
+    def flush(self) -> None:
+        self._drain()
+        self._stream.flush()
+
+    def _drain(self) -> None:
+        if self._pending:
+            done, self._pending = self._pending, ""
+            self._stream.write(redact(done))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -139,4 +172,5 @@ def redact_streams() -> None:
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, RedactingStream):
-            setattr(sys, name, RedactingStream(stream))
+            # stderr passes each line on at once (warnings, a batch id, as they happen), as Python's does
+            setattr(sys, name, RedactingStream(stream, by_line=True if name == "stderr" else None))

@@ -15,6 +15,9 @@ KEY = "test-KEY-0123456789abcdef"
 
 def test_the_configured_key_is_redacted_from_env_and_config_file(monkeypatch: pytest.MonkeyPatch,
                                                                    tmp_path: Path) -> None:
+    import simulator.redaction as redaction
+
+    monkeypatch.setattr(redaction, "CHECK_EVERY_S", 0.0)  # look at the config file on every call
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     assert redact(f"Incorrect API key provided: {KEY}.") == f"Incorrect API key provided: {REDACTED}."
     monkeypatch.delenv("OPENAI_API_KEY")
@@ -46,9 +49,27 @@ def test_a_redacting_stream_redacts_what_is_written(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     out = io.StringIO()
     stream = RedactingStream(out)
-    print(f"error: {KEY}", file=stream)
+    print(f"error: {KEY[:5]}", end="", file=stream)  # a key written in pieces is still redacted whole
+    print(KEY[5:], file=stream)
     stream.writelines([KEY, "\n"])
+    stream.flush()
     assert out.getvalue() == f"error: {REDACTED}\n{REDACTED}\n" and stream.getvalue() == out.getvalue()
+
+
+def test_a_line_buffered_stream_passes_each_line_on_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+    class Terminal(io.StringIO):
+        line_buffering = True
+
+    out = Terminal()
+    stream = RedactingStream(out)
+    print(f"batch created; {KEY}", file=stream)
+    assert out.getvalue() == f"batch created; {REDACTED}\n"
+    stream.write("> (end with '.')")
+    assert out.getvalue().endswith(REDACTED + "\n")  # no newline yet: waits for the line, or a flush
+    stream.flush()
+    assert out.getvalue().endswith("> (end with '.')")
 
 
 def test_written_files_are_redacted_and_private(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

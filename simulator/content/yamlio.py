@@ -73,9 +73,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _codepoint(character: Any) -> str:
-    code = character if isinstance(character, int) else ord(character) if isinstance(character, str) and \
-        len(character) == 1 else None
-    return f"U+{code:04X}" if code is not None else repr(character)
+    if isinstance(character, str) and len(character) == 1:
+        character = ord(character)
+    return f"U+{character:04X}" if isinstance(character, int) else repr(character)
 
 
 def non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
