@@ -9,15 +9,16 @@ ends up in a grade's `fallback_reason`, a warning, a report. `redact` replaces, 
   a URL (`https://user:password@host`), whoever's it is.
 
 The sinks call it: the journal and every file mockloop writes (`store`), the streams of the
-`mockloop` command (`RedactingStream`), the app's notifications, the engine's grading errors.
+`mockloop` command (`redacted_streams`), the app's notifications, the engine's grading errors.
 Imports nothing of ours, so every layer may use it.
 """
 
-import atexit
+import contextlib
 import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -138,7 +139,6 @@ class RedactingStream:
         self._stream = stream
         self._pending = ""
         self._by_line = bool(getattr(stream, "line_buffering", False)) if by_line is None else by_line
-        atexit.register(self._drain)
 
     def write(self, text: str) -> int:
         self._pending += text
@@ -165,12 +165,23 @@ class RedactingStream:
         return getattr(self._stream, name)
 
 
-def redact_streams() -> None:
-    """Make `sys.stdout` and `sys.stderr` redacting (once), for the life of the `mockloop` command."""
+@contextlib.contextmanager
+def redacted_streams() -> Iterator[None]:
+    """`sys.stdout` and `sys.stderr` redact what is written while this lasts (the `mockloop` command);
+    what is still pending is written when it ends."""
     import sys
 
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
+    saved = {name: getattr(sys, name) for name in ("stdout", "stderr")}
+    for name, stream in saved.items():
         if stream is not None and not isinstance(stream, RedactingStream):
             # stderr passes each line on at once (warnings, a batch id, as they happen), as Python's does
             setattr(sys, name, RedactingStream(stream, by_line=True if name == "stderr" else None))
+    try:
+        yield
+    finally:
+        for name, stream in saved.items():
+            wrapper = getattr(sys, name)
+            if isinstance(wrapper, RedactingStream) and wrapper is not stream:
+                with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing left to say
+                    wrapper._drain()
+                setattr(sys, name, stream)

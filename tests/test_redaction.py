@@ -102,3 +102,19 @@ def test_ensure_private_dir_leaves_existing_parents_alone(tmp_path: Path) -> Non
     ensure_private_dir(tmp_path / "transcripts")
     assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o755
     assert stat.S_IMODE((tmp_path / "transcripts").stat().st_mode) == 0o700
+
+
+def test_the_command_redacts_its_output_and_leaves_the_streams_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import sys
+
+    from simulator.cli import main
+
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("MOCKLOOP_TRANSCRIPTS", str(tmp_path / KEY))  # a path the command prints
+    before = sys.stdout, sys.stderr
+    assert main(["transcripts", "list"]) == 0
+    assert (sys.stdout, sys.stderr) == before
+    out = capsys.readouterr().out
+    assert KEY not in out and REDACTED in out
