@@ -38,3 +38,52 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+# -- reliability suites (tests/reliability/): a quick size in every run, the full size by flag -----------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("reliability")
+    group.addoption("--reliability-full", action="store_true",
+                    help="run the reliability suites at full size (minutes), not the quick size CI runs")
+    group.addoption("--reliability-json", metavar="FILE",
+                    help="also write the reliability figures to FILE as JSON")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "reliability: a reliability suite (tests/reliability/); prints figures")
+    config.reliability_figures = {}  # type: ignore[attr-defined]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--reliability-full"):  # minutes, not the two the quick tests are allowed
+        for item in items:
+            if item.get_closest_marker("reliability"):
+                item.add_marker(pytest.mark.timeout(3600))
+
+
+@pytest.fixture
+def reliability(request: pytest.FixtureRequest):
+    """`(full, record)`: whether to run at full size, and `record(suite, figures)` to report the figures."""
+    config = request.config
+
+    def record(suite: str, figures: dict) -> None:
+        config.reliability_figures[suite] = figures  # type: ignore[attr-defined]
+
+    return bool(config.getoption("--reliability-full")), record
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    figures = getattr(config, "reliability_figures", {})
+    if not figures:
+        return
+    import json
+
+    size = "full" if config.getoption("--reliability-full") else "quick"
+    terminalreporter.section(f"reliability figures ({size} size)")
+    for suite, values in figures.items():
+        shown = ", ".join(f"{name} {value}" for name, value in values.items())
+        terminalreporter.write_line(f"{suite}: {shown}")
+    if path := config.getoption("--reliability-json"):
+        Path(path).write_text(json.dumps({"size": size, **figures}, indent=2) + "\n")

@@ -197,3 +197,92 @@ def test_a_yaml_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
     path = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")
     [message] = problems_of(path)
     assert "alias bomb" in message and message.startswith(f"{path}:1:1:")
+
+
+@pytest.mark.parametrize(
+    ("edit", "where", "written"),
+    [
+        ("signals: {ownership: 1}", "signals: {ownership: .inf}", ".inf"),
+        ("signals: {ownership: 1}", "signals: {ownership: 1e999}", ".inf"),
+        ("signals: {ownership: 1}", "signals: {ownership: 1}\n    weight: -.inf", "-.inf"),
+        ("rounds:", "decision:\n  round_cutoffs: [.nan, 2.5, 3.25]\nrounds:", ".nan"),
+    ],
+)
+def test_non_finite_numbers_are_refused_with_their_line(tmp_path: Path, edit: str, where: str, written: str) -> None:
+    path = write(tmp_path / "r.yaml", GOOD_RUBRIC.replace(edit, where))
+    [problem] = problems_of(path)
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if written.lstrip("-") in text
+                or "1e999" in text)
+    assert problem.startswith(f"{path}:{line}:") and f"{written} is not a finite number" in problem
+    assert validate_paths([path])[0]
+
+
+def test_a_control_character_is_reported_at_its_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.yaml", GOOD_RUBRIC.replace("Owns the outcome.", "Owns the\x07 outcome."))
+    [problem] = problems_of(path)
+    assert problem.startswith(f"{path}:6:26: character U+0007 is not allowed")
+    assert "\n" not in problem and "<unicode string>" not in problem
+
+
+def test_a_huge_value_is_not_echoed_whole(tmp_path: Path) -> None:
+    path = write(tmp_path / "r.yaml", GOOD_RUBRIC.replace("id: mini", "id: M" + "x" * 1_000_000)
+                 .replace("title: Mini rubric", "title: Mini rubric\n\"\\e[2J\": 1"))
+    problems = problems_of(path)
+    assert problems and all(len(p) < 600 for p in problems)
+    assert "characters)" in problems[0]
+    assert any("\\x1b[2J" in p for p in problems)
+    assert not any("\x1b" in p for p in problems)  # no escape sequence reaches the terminal
+
+
+def test_validating_a_loop_file_checks_its_rubric_and_round_types(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "prompts" / "loops" / "amazon-pm.yaml"
+    text = shipped.read_text()
+    unknown_rubric = write(tmp_path / "l1.yaml", text.replace("rubric: amazon-pm", "rubric: nosuch"))
+    unknown_round = write(tmp_path / "l2.yaml", text.replace("type: bar-raiser", "type: nosuch-round", 1))
+    problems, checked = validate_paths([unknown_rubric, unknown_round])
+    shown = [str(p) for p in problems]
+    assert checked == 2
+    assert any(p.startswith(f"{unknown_rubric}:") and "unknown rubric 'nosuch'" in p for p in shown)
+    assert any(p.startswith(f"{unknown_round}:") and "does not grade round type 'nosuch-round'" in p for p in shown)
+    # a new loop may name the new rubric validated beside it
+    rubric = write(tmp_path / "mini.yaml", GOOD_RUBRIC)
+    loop = write(tmp_path / "mini-loop.yaml", "id: mini-loop\ntitle: Mini\ncompany: Amazon\nrole: PM\n"
+                 "rubric: mini\nrounds:\n  - {type: bar-raiser, title: Bar raiser, minutes: 30}\n")
+    assert validate_paths([rubric, loop]) == ([], 2)
+
+
+def test_a_question_bank_with_an_undefined_signal_is_refused(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parents[1] / "prompts" / "questions"
+    bank = next(shipped.glob("*.yaml"))
+    text = bank.read_text()
+    assert "signal: ownership" in text
+    path = write(tmp_path / "bank.yaml", text.replace("signal: ownership", "signal: ownershp", 1))
+    problems, _ = validate_paths([path])
+    assert [p.message for p in problems] == [
+        p.message for p in problems if "signal 'ownershp' is not graded by any rubric" in p.message
+    ] and problems
+
+
+def test_deep_nesting_is_refused_at_once_with_its_line(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path / "r.yaml", GOOD_RUBRIC + "zzz: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    started = time.perf_counter()
+    [problem] = problems_of(path)
+    assert time.perf_counter() - started < 1.0
+    assert problem.startswith(f"{path}:15:6: YAML nested more than 200 levels deep")
+
+
+def test_an_offline_model_file_with_non_finite_numbers_is_refused(tmp_path: Path) -> None:
+    from simulator.content.offline_models import load_offline_model
+
+    shipped = Path(__file__).resolve().parents[1] / "rubrics" / "base.model.json"
+    text = shipped.read_text()
+    assert '"intercept": ' in text
+    head, _, tail = text.partition('"intercept": ')
+    number = tail.split(",", 1)[0].split("\n", 1)[0]
+    path = write(tmp_path / "m.model.json", head + '"intercept": NaN' + tail[len(number):])
+    with pytest.raises(ContentError) as info:
+        load_offline_model(path)
+    [problem] = info.value.problems
+    assert problem.line == (head.count("\n") + 1) and "intercept" in problem.path and "finite" in problem.message

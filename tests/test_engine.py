@@ -268,3 +268,53 @@ async def test_finish_can_be_retried_until_the_final_file_is_written(library, tm
     assert (tmp_path / f"{session.id}.json").exists()
     assert [e["type"] for e in journal_events(session)].count("debrief") == 1
     assert debrief.decision in ("hire", "no-hire")
+
+
+async def test_a_kill_between_loop_finished_and_the_final_file_is_mended_by_any_read(
+    library, tmp_path: Path, monkeypatch
+) -> None:
+    """`loop_finished` is journaled, then the process dies before `<id>.json` exists (a temp file of the
+    final write left behind): the next read writes the final file, so the session is not stuck."""
+    import simulator.engine.session as session_module
+    from simulator.store import list_sessions, load_session
+
+    session = start(library, tmp_path)
+    prompt = await session.begin()
+    while prompt is not None:
+        prompt = await session.submit(RICH)
+
+    def killed(*args, **kwargs):
+        (tmp_path / f".{session.id}.json.k1ll3d.tmp").write_text('{"half": ')
+        raise SystemExit(137)
+
+    monkeypatch.setattr(session_module, "write_final", killed)
+    with pytest.raises(SystemExit):
+        await session.finish()
+    session.journal.close()  # the process is gone: so is its lock
+    final = tmp_path / f"{session.id}.json"
+    assert not final.exists()
+    with pytest.raises(SessionError, match="is finished"):
+        Session.resume(session.id, library=library, directory=tmp_path, grader=OfflineGrader(),
+                       interviewer=ScriptedInterviewer())
+    assert final.exists() and stat.S_IMODE(final.stat().st_mode) == 0o600
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
+    transcript, _ = load_session(tmp_path, session.id)
+    assert transcript.finished and transcript.debrief is not None
+    final.unlink()
+    [summary] = list_sessions(tmp_path)
+    assert summary.finished and summary.path == final and final.exists()
+
+
+async def test_a_session_still_being_written_is_not_mended_under_its_writer(library, tmp_path: Path) -> None:
+    from simulator.store import load_session
+    from simulator.store.events import LoopFinished
+
+    session = start(library, tmp_path)
+    prompt = await session.begin()
+    while prompt is not None:
+        prompt = await session.submit(RICH)
+    session.journal.append(LoopFinished())  # journaled, the final write still to come
+    transcript, _ = load_session(tmp_path, session.id)
+    assert transcript.finished and not (tmp_path / f"{session.id}.json").exists()
+    await session.finish()
+    assert (tmp_path / f"{session.id}.json").exists()

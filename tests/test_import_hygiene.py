@@ -10,12 +10,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "simulator"
 # package -> the packages of ours it may import (besides itself)
 ALLOWED = {
     "domain": set(),
-    "content": {"domain", "locations"},
-    "store": {"domain", "locations"},
-    "llm": {"domain", "locations"},
-    "grading": {"domain", "content", "llm", "locations", "store"},
-    "interviewer": {"domain", "content", "llm", "grading", "locations"},
-    "engine": {"domain", "content", "interviewer", "grading", "store", "locations"},
+    "content": {"domain", "locations", "redaction"},
+    "store": {"domain", "locations", "redaction"},
+    "llm": {"domain", "locations", "redaction"},
+    "grading": {"domain", "content", "llm", "locations", "redaction", "store"},
+    "interviewer": {"domain", "content", "llm", "grading", "locations", "redaction"},
+    "engine": {"domain", "content", "interviewer", "grading", "store", "locations", "redaction"},
 }
 
 

@@ -70,8 +70,10 @@ def test_2000_sessions_second_listing_reads_nothing(tmp_path: Path, reads: list[
     changed.write_bytes(journal_bytes(sample_events(_id(1700), finished=True)))
     (tmp_path / f"{_id(3)}.json").unlink()
     third = list_sessions(tmp_path)
-    assert reads == [changed.name] and len(third) == 1999
+    # a journal that finished without its final file (a kill in between) is read again to write it
+    assert reads == [changed.name, changed.name] and len(third) == 1999
     assert next(s for s in third if s.id == _id(1700)).finished
+    assert (tmp_path / f"{_id(1700)}.json").exists()
 
 
 def test_summaries_say_what_a_listing_shows(tmp_path: Path) -> None:
@@ -163,4 +165,4 @@ def test_a_growing_journal_is_reread(tmp_path: Path, reads: list[str]) -> None:
         handle.write(journal_bytes(sample_events(_id(0))[-4:]))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as if within one clock tick
     reads.clear()
-    assert list_sessions(tmp_path)[0].finished and reads == [path.name]  # the size changed
+    assert list_sessions(tmp_path)[0].finished and reads[0] == path.name  # the size changed

@@ -77,6 +77,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from simulator.locations import transcripts_dir
+    from simulator.redaction import redact
     from simulator.store import TranscriptError, load_session, to_json, to_markdown
 
     try:
@@ -91,7 +92,7 @@ def _export(args: argparse.Namespace) -> int:
     try:
         fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(redact(text))
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(f"wrote {args.output}", file=sys.stderr)

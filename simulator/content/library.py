@@ -246,6 +246,8 @@ def load_library(roots: list[Path] | None = None) -> Library:
     for qid, (_, path, (question, _, _)) in _first_wins("question", questions, problems).items():
         lib.questions[qid] = question
         lib.sources[("question", qid)] = path
+    for _, path, bank, data in parsed_banks:
+        problems.extend(check_bank(bank, Source(path, data), lib))
 
     failed = []
     parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems, failed)
@@ -254,13 +256,39 @@ def load_library(roots: list[Path] | None = None) -> Library:
     )
     _block_shadowed("loop", failed, loops, lib)
     for loop_id, (_, path, (loop, src)) in loops.items():
-        problems.extend(_check_loop(loop, src, lib))
+        problems.extend(check_loop(loop, src, lib))
         lib.loops[loop_id] = loop
         lib.sources[("loop", loop_id)] = path
     return lib
 
 
-def _check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
+def check_bank(bank: QuestionBank, src: Source, lib: Library) -> list[Problem]:
+    """A bank's round types and signals must be ones some rubric grades: a typo would never be asked
+    (an unknown round type) or probe for nothing (an unknown signal)."""
+    if not lib.rubrics:
+        return []  # no rubric loaded: its own problems say why; nothing to check against
+    rounds = set().union(*(r.rounds for r in lib.rubrics.values()))
+    signals = set().union(*(r.signals for r in lib.rubrics.values()))
+    found: list[Problem] = []
+
+    def check(value: str, known: set[str], what: str, loc: tuple) -> None:
+        if value not in known:
+            found.append(problem_at(src.data, src.path, loc, f"{what} {value!r} is not graded by any rubric; "
+                                    f"expected one of: {', '.join(sorted(known))}"))
+
+    check(bank.round, rounds, "round type", ("round",))
+    for i, question in enumerate(bank.questions):
+        if question.round is not None and question.round != bank.round:
+            check(question.round, rounds, "round type", ("questions", i, "round"))
+        for j, signal in enumerate(question.signals):
+            check(signal, signals, "signal", ("questions", i, "signals", j))
+        for j, probe in enumerate(question.probes):
+            check(probe.signal, signals, "signal", ("questions", i, "probes", j, "signal"))
+    return found
+
+
+def check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
+    """A loop's rubric must exist, grade each of its round types, and the banks must hold questions for them."""
     found: list[Problem] = []
     rubric = lib.rubrics.get(loop.rubric)
     if rubric is None:
@@ -296,4 +324,4 @@ def _check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
     return found
 
 
-__all__ = ["BrokenContent", "Library", "UnknownId", "load_library", "resolve_rubric"]
+__all__ = ["BrokenContent", "Library", "UnknownId", "check_bank", "check_loop", "load_library", "resolve_rubric"]

@@ -6,18 +6,11 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.content.errors import ContentError, Problem
-from simulator.content.yamlio import Loc, plain, position, read_yaml
+from simulator.content.errors import ContentError, Problem, clip
+from simulator.content.yamlio import Loc, dotted, plain, position, read_yaml
 from simulator.domain import AnswerSheet, LoopSpec, QuestionBank, Rubric
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _expected(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
@@ -29,7 +22,7 @@ def _expected(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind == "missing":
         return "required field is missing"
     got = error.get("input")
-    shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+    shown = clip(repr(got), 60) if not isinstance(got, dict | list) else type(got).__name__
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
@@ -114,6 +107,7 @@ def load_bank_file(path: Path) -> QuestionBank:
 
 __all__ = [
     "ContentError",
+    "dotted",
     "load_bank_file",
     "load_loop_file",
     "load_model",

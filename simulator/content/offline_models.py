@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from simulator.content.errors import ContentError, Problem
 from simulator.content.loader import dotted
+from simulator.content.yamlio import non_finite
 from simulator.domain.offline_model import OfflineModel
 
 
@@ -30,6 +31,11 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> OfflineModel:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ContentError([Problem(path, exc.lineno, exc.colno, "", f"not valid JSON: {exc.msg}")]) from None
+    except (ValueError, RecursionError) as exc:
+        raise ContentError([Problem(path, 1, 1, "", f"not valid JSON: {exc}")]) from None
+    if bad := non_finite(data):  # NaN, Infinity and 1e999 parse as JSON, and would make every level a guess
+        raise ContentError([Problem(path, *_position(text, loc), dotted(loc), "not a finite number; expected one "
+                                    "written by `mockloop calibrate --fit`") for loc, _ in bad])
     try:
         return OfflineModel.model_validate(data)
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 """`mockloop rubrics validate`: check content files and report every problem."""
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ from simulator.content.library import (
     LOOP_GLOB,
     RUBRIC_GLOB,
     Source,
+    check_bank,
+    check_loop,
     load_library,
     resolve_rubric,
 )
@@ -52,21 +55,34 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
         return lib.problems, count
     problems: list[Problem] = []
     files = _expand(paths)
-    lib = None
+    parsed: list[tuple[Path, Any, Any]] = []
     for path in files:
         try:
             data = read_yaml(path)
-            model = kind_of(data)
-            item = validate(model, data, path)
+            parsed.append((path, data, validate(kind_of(data), data, path)))
         except ContentError as exc:
             problems.extend(exc.problems)
-            continue
-        if isinstance(item, Rubric):
-            lib = lib or load_library()
-            parents = {
-                rid: (rubric, Source(lib.source("rubric", rid) or path, {}))
-                for rid, rubric in lib.rubrics.items()
-                if rid != item.id
-            }
-            resolve_rubric(item, Source(path, data), parents, problems)
+    if not parsed:
+        return problems, len(files)
+    # Each file is checked against the search path as it would be used, with the other files given
+    # here taking the place of their ids: a new loop may name the new rubric validated beside it.
+    lib = copy.copy(load_library())
+    lib.rubrics, lib.questions = dict(lib.rubrics), dict(lib.questions)
+    rubrics = [(path, data, item) for path, data, item in parsed if isinstance(item, Rubric)]
+    given = {item.id: (item, Source(path, data)) for path, data, item in rubrics}
+    for path, data, item in rubrics:
+        parents = {rid: (rubric, Source(lib.source("rubric", rid) or path, {}))
+                   for rid, rubric in lib.rubrics.items() if rid != item.id}
+        parents.update({rid: pair for rid, pair in given.items() if rid != item.id})
+        resolved = resolve_rubric(item, Source(path, data), parents, problems)
+        if resolved is not None:
+            lib.rubrics[item.id] = resolved
+    for _, _, item in parsed:
+        if isinstance(item, QuestionBank):
+            lib.questions.update({q.id: q for q in item.questions})
+    for path, data, item in parsed:
+        if isinstance(item, QuestionBank):
+            problems.extend(check_bank(item, Source(path, data), lib))
+        elif isinstance(item, LoopSpec):
+            problems.extend(check_loop(item, Source(path, data), lib))
     return problems, len(files)

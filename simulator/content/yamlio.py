@@ -1,11 +1,14 @@
 """Read YAML keeping where each key and value sits, so errors can name line and column."""
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from simulator.content.errors import ContentError, Problem
 
@@ -26,15 +29,25 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise ContentError([Problem(path, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    if deep := _DEEP.search(source):  # refused before the parser recurses through it (seconds, at 20,000 deep)
+        line, col = _line_col(source, deep.start())
+        raise ContentError([Problem(path, line, col, "", f"YAML nested more than {MAX_DEPTH} levels deep; "
+                                    "expected a content file")])
     try:
         data = _parser().load(source)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        what = " ".join(" ".join(str(p).split()) for p in (exc.context, exc.problem) if p)
         raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {what}")]) from None
+    except ReaderError as exc:  # a control character: ruamel gives only an offset into the text
+        line, col = _line_col(source, exc.position)
+        raise ContentError([Problem(path, line, col, "", f"character {_codepoint(exc.character)} is not allowed "
+                                    "in YAML (a control character); delete it or write it as an escape in "
+                                    "double quotes")]) from None
     except YAMLError as exc:
-        raise ContentError([Problem(path, 1, 1, "", f"YAML error: {exc}")]) from None
+        detail = " ".join(str(exc).split())
+        raise ContentError([Problem(path, 1, 1, "", f"YAML error: {detail}")]) from None
     except RecursionError:
         raise ContentError([Problem(path, 1, 1, "", "YAML nested too deeply to read")]) from None
     if data is None:
@@ -47,8 +60,53 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError(
             [Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")]
         )
+    if bad := non_finite(data):
+        raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])
     return data
 
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of character `offset` of `text`."""
+    offset = max(0, min(offset, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _codepoint(character: Any) -> str:
+    if isinstance(character, str) and len(character) == 1:
+        character = ord(character)
+    return f"U+{character:04X}" if isinstance(character, int) else repr(character)
+
+
+def non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
+    """Where `.inf`, `.nan` or a number too large for a float (`1e999`) sits: no content file means them,
+    and a weight of infinity quietly turns every grade into nonsense. At most `shown` places."""
+    found: list[tuple[Loc, float]] = []
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack and len(found) < shown:
+        node, loc = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            found.append((loc, node))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, float) and not math.isfinite(key):
+                    found.append(((*loc, key), key))
+                stack.append((value, (*loc, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*loc, i)) for i, value in enumerate(node))
+    return sorted(found, key=lambda item: position(data, item[0])) if isinstance(data, CommentedMap) else found
+
+
+def _non_finite_problem(data: Any, path: Path, loc: Loc, value: float) -> Problem:
+    line, col = position(data, loc)
+    written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    return Problem(path, line, col, dotted(loc), f"{written} is not a finite number (a number past 1e308, such as "
+                                          "1e999, reads as one too); expected a finite number")
+
+
+MAX_DEPTH = 200
+"""Content files nest a handful of levels; a run of this many opening brackets (or `- ` items) is refused."""
+_DEEP = re.compile(rf"(?:[\[{{]\s*){{{MAX_DEPTH}}}|(?:-[ \t]+){{{MAX_DEPTH}}}")
 
 MAX_VALUES = 200_000
 """Far more than any rubric, bank or sheet holds; a file past it is refused before it is expanded."""
@@ -100,6 +158,14 @@ def _map_key(node: CommentedMap, key: str | int) -> Any:
         if str(candidate) == str(key):
             return candidate
     return None
+
+
+def dotted(loc: Loc) -> str:
+    """`rounds[2].type`: a field path as a problem names it."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 def plain(data: Any) -> Any:

@@ -11,8 +11,10 @@ CORE_SIGNALS = ("ownership", "delivery_metrics", "customer_obsession", "cross_fu
 
 Level = Literal[1, 2, 3, 4]
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 """The scale, lowest first: every module that needs a level bound reads it from here."""
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+"""Every number of a rubric is finite: a weight of `.inf` or `1e999` would turn every grade into nonsense."""
 
 
 class EvidenceCues(Model):
@@ -72,8 +74,8 @@ class Signal(Model):
 class RubricRound(Model):
     """Which signals a round type grades and how much each weighs in the round's overall score."""
 
-    signals: dict[Slug, Annotated[float, Field(gt=0)]] = Field(min_length=1)
-    weight: Annotated[float, Field(gt=0)] = 1.0
+    signals: dict[Slug, Weight] = Field(min_length=1)
+    weight: Weight = 1.0
     """Weight of this round in the loop's mean."""
 
 
@@ -87,9 +89,9 @@ class Veto(Model):
 
 
 class DecisionRule(Model):
-    hire_at_least: Annotated[float, Field(ge=1, le=4)] = 3.0
+    hire_at_least: Annotated[float, Field(ge=1, le=4, allow_inf_nan=False)] = 3.0
     """Weighted mean of round overall scores needed for hire."""
-    round_cutoffs: Annotated[list[float], Field(min_length=3, max_length=3)] = Field(
+    round_cutoffs: Annotated[list[FiniteFloat], Field(min_length=3, max_length=3)] = Field(
         default_factory=lambda: [1.75, 2.5, 3.25]
     )
     """Weighted mean of a round's signal scores needed for round overall 2, 3 and 4.
@@ -150,7 +152,7 @@ class OfflineRules(Model):
     )
     too_short_words: Annotated[int, Field(ge=0)] = 40
     unanchored_numbers_at: Annotated[int, Field(ge=1)] = 3
-    round_formats: dict[Slug, dict[Slug, Annotated[float, Field(gt=0)]]] = Field(default_factory=dict)
+    round_formats: dict[Slug, dict[Slug, Weight]] = Field(default_factory=dict)
     """Per round type, detector findings of which any one shows the answer takes the round's form
     (a press release, a sizing); rounds not listed need two first-person actions or plans."""
     questions: Literal["mean", "min", "max"] = "mean"

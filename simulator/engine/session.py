@@ -23,6 +23,7 @@ from simulator.grading.offline import grade_offline
 from simulator.grading.requests import from_round
 from simulator.interviewer import FollowupContext, Interviewer
 from simulator.interviewer.base import TokenSink
+from simulator.redaction import redact
 from simulator.store import (
     AnswerGiven,
     DebriefReady,
@@ -286,6 +287,7 @@ class Session:
     # -- the loop ------------------------------------------------------------------------------
 
     def _record(self, event: Event) -> None:
+        event = _redacted(event)
         self.journal.append(event)
         self._builder.apply(event, str(self.journal.path))
 
@@ -399,9 +401,17 @@ class Session:
         try:
             grade = await self.grader.grade(request, self.rubric)
         except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
-            reason = f"{self.grader.name} grader failed ({exc}); graded offline"
+            reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
             self.grading_errors.append(f"round {record.title}: {reason}")
             grade = grade_offline(request, self.rubric).model_copy(
-                update={"grader": "offline-fallback", "fallback_reason": f"{type(exc).__name__}: {exc}"}
+                update={"grader": "offline-fallback", "fallback_reason": redact(f"{type(exc).__name__}: {exc}")}
             )
         self._record(RoundGraded(round=index, grade=grade))
+
+
+def _redacted(event: Event) -> Event:
+    """`event` without any secret in its text (a grader's error that quotes the API key), so the screen
+    shows what the journal keeps."""
+    text = event.model_dump_json()
+    cleaned = redact(text)
+    return event if cleaned == text else type(event).model_validate_json(cleaned)

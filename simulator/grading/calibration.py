@@ -109,7 +109,9 @@ def calibrations_dir() -> Path:
 def save_calibration(report: dict[str, Any]) -> Path:
     """Write `report` (which names its `rubric`) as that rubric's latest calibration."""
     from simulator.store.final import atomic_write
+    from simulator.store.journal import ensure_private_dir
 
+    ensure_private_dir(locations.user_config_dir())  # the config dir too, if an older mockloop made it 0755
     path = calibrations_dir() / f"{report['rubric']}.json"
     atomic_write(path, json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from simulator.domain import SCHEMA_VERSION, Transcript
+from simulator.redaction import redact_bytes
 from simulator.store.journal import PRIVATE_FILE, ensure_private_dir, fsync_dir
 
 FINAL_SUFFIX = ".json"
@@ -31,10 +32,11 @@ def write_final(transcript: Transcript, directory: Path) -> Path:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` (mode 0600) via a temp file in the same directory.
+    """Replace `path` with `data` (mode 0600, secrets redacted) via a temp file in the same directory.
 
     On any failure the temp file is removed and the previous `path`, if any, is untouched.
     """
+    data = redact_bytes(data)
     ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)

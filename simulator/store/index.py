@@ -23,8 +23,9 @@ from simulator.store.final import (
     atomic_write,
     final_path,
     read_transcript,
+    write_final,
 )
-from simulator.store.journal import JOURNAL_SUFFIX, journal_path
+from simulator.store.journal import JOURNAL_SUFFIX, journal_path, writer_gone
 from simulator.store.replay import replay_file
 
 INDEX_NAME = ".index.json"
@@ -72,6 +73,10 @@ def _session(
             return final
     journal = cache.summary(directory / journal_name, files[journal_name])
     if final is None:
+        if journal.finished and journal.readable:
+            transcript, _ = replay_file(directory / journal_name)
+            if transcript is not None and complete_final(directory, transcript):
+                return journal.model_copy(update={"path": final_path(directory, transcript_id)})
         return journal
     return journal.model_copy(update={"problems": final.problems + journal.problems})
 
@@ -108,7 +113,27 @@ def _load(directory: Path, transcript_id: str) -> tuple[Transcript, list[str]]:
     problems += replay_problems
     if transcript is None:
         raise TranscriptError("; ".join(problems))
+    if transcript.finished and not final.exists():
+        complete_final(directory, transcript)
     return transcript, problems
+
+
+def complete_final(directory: Path, transcript: Transcript) -> bool:
+    """Write the final file of a session whose journal says it finished but which has none (a kill
+    between journaling `loop_finished` and writing `<id>.json`), and remove the temp files that
+    write left behind. Only when no process is writing the journal; False when not written."""
+    journal, final = journal_path(directory, transcript.id), final_path(directory, transcript.id)
+    with writer_gone(journal) as idle:
+        if not idle or final.exists():
+            return False
+        for stray in directory.glob(f".{final.name}.*.tmp"):
+            with suppress(OSError):
+                stray.unlink()
+        try:
+            write_final(transcript, directory)
+        except OSError:  # a read-only directory: the journal still reads, the file is written next time
+            return False
+    return True
 
 
 def _resolve(directory: Path, wanted: str) -> str:

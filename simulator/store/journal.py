@@ -3,14 +3,17 @@
 `append` returns only once the line is on disk (written, fsynced), so the UI may move on.
 """
 
+import contextlib
 import os
 import re
 import secrets
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from simulator.redaction import redact_bytes
 from simulator.store.events import Event
 
 PRIVATE_DIR = 0o700
@@ -38,20 +41,24 @@ def journal_path(directory: Path, transcript_id: str) -> Path:
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) if missing, 0700 whatever the umask; an existing one of ours
-    (such as the `transcripts/` a git clone makes 0755) is made private too."""
+    """Create `directory` if missing, 0700 whatever the umask, and so every parent it creates (the
+    `mockloop/` config dir above `calibrations/`, say); an existing one of ours (such as the
+    `transcripts/` a git clone makes 0755) is made private too."""
     if directory.is_dir():
         info = directory.stat()
         if info.st_mode & 0o077 and hasattr(os, "getuid") and info.st_uid == os.getuid():
             os.chmod(directory, PRIVATE_DIR)
         return
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        directory.mkdir(mode=PRIVATE_DIR)
-    except FileExistsError:
-        return
-    os.chmod(directory, PRIVATE_DIR)
-    fsync_dir(directory.parent)
+    missing = [directory]
+    while not missing[-1].parent.exists() and missing[-1].parent != missing[-1]:
+        missing.append(missing[-1].parent)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue
+        os.chmod(folder, PRIVATE_DIR)
+        fsync_dir(folder.parent)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -61,6 +68,32 @@ def fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writer_gone(path: Path) -> Iterator[bool]:
+    """Whether no process (this one included) has the journal at `path` open for writing: True while
+    this holds its writer lock, so nobody starts writing it meanwhile. False when it is busy or
+    cannot be opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _BINARY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; a writer would hold the file open anyway
+            yield True
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
     finally:
         os.close(fd)
 
@@ -130,8 +163,9 @@ class Journal:
         return cls(path, fd)
 
     def append(self, event: Event) -> None:
-        """Write `event` as one line and fsync; when this returns, the event survives a crash."""
-        self._write(event.model_dump_json().encode() + b"\n")
+        """Write `event` as one line and fsync; when this returns, the event survives a crash.
+        No secret (an API key a server echoed in an error) is written."""
+        self._write(redact_bytes(event.model_dump_json().encode()) + b"\n")
 
     def _write(self, data: bytes) -> None:
         with self._lock:

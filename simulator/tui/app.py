@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -186,6 +186,12 @@ class MockloopApp(App[None]):
                 yield SystemCommand(title, help_text, partial(self.action_go, mode))
         yield SystemCommand("Toggle dark/light theme", "Switch between the dark and the light theme (F9)",
                             self.action_toggle_theme)
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Every notification of the app (screens call this one): no secret in what is shown."""
+        from simulator.redaction import redact
+
+        super().notify(redact(message), title=redact(title), **kwargs)
 
     def on_work_failed(self, message: WorkFailed) -> None:
         self.notify(message.reason, title=message.what, severity="error", timeout=10, markup=False)
