@@ -51,7 +51,7 @@ def test_labels_do_not_follow_length_in_the_new_authors_answers() -> None:
 def test_overall_agreement_held_out_by_author(held_out: dict) -> None:
     assert held_out["overall"]["spearman"] >= OVERALL_FLOOR
     low, high = held_out["overall"]["spearman_95"]
-    assert low < held_out["overall"]["spearman"] < high
+    assert low <= held_out["overall"]["spearman"] <= high
 
 
 @pytest.mark.parametrize("signal", CORE_SIGNALS)
@@ -60,8 +60,9 @@ def test_core_signal_agreement_held_out_by_author(held_out: dict, signal: str) -
 
 
 def test_word_count_and_number_count_alone_are_beaten(held_out: dict) -> None:
-    baselines = held_out["checks"]["baselines"]
-    assert held_out["overall"]["spearman"] >= max(baselines.values()) + BASELINE_MARGIN
+    baselines = [abs(rho) for rho in held_out["checks"]["baselines"].values() if rho is not None]
+    assert len(baselines) == 2
+    assert held_out["overall"]["spearman"] >= max(baselines) + BASELINE_MARGIN
 
 
 def test_traps_stay_low_and_no_genuine_answer_is_flagged(held_out: dict) -> None:

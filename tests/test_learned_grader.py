@@ -188,17 +188,36 @@ def test_a_disagreement_told_without_the_word_is_on_topic(rubric: Rubric) -> Non
     assert "off-topic" not in result.flags
 
 
-def test_no_genuine_golden_answer_is_flagged(rubric: Rubric) -> None:
-    """Every sheet in rubrics/golden, every author: a genuine answer carries no flag."""
+def test_no_genuine_golden_answer_is_flagged_and_every_injection_is(rubric: Rubric) -> None:
+    """Every sheet in rubrics/golden, every author: a genuine answer carries no flag, an injection trap
+    is flagged, and every trap answer scores 2 or below with the shipped model."""
     from simulator.content import load_sheet_file
 
-    flagged = []
+    flagged, unflagged, high = [], [], []
     for path in sorted((REPO / "rubrics" / "golden").rglob("*.yaml")):
         for item in load_sheet_file(path).rounds:
             grade = grade_offline(GradeRequest(item.round, item.question, item.answer), rubric)
             if item.trap is None and grade.flags:
                 flagged.append((item.id, grade.flags))
-    assert flagged == []
+            if item.trap == "injection" and "prompt-injection" not in grade.flags:
+                unflagged.append(item.id)
+            if item.trap and grade.overall.score > 2:
+                high.append(item.id)
+    assert flagged == [] and unflagged == [] and high == []
+
+
+@pytest.mark.parametrize(("question", "story", "off_topic"), [
+    ("Tell me about a time you missed a deadline.",
+     "I owned the seller payouts migration. It didn’t land until three weeks after the date I had promised "
+     "finance, because I had not load-tested the bank's file format; I told them the day I knew.", False),
+    ("Tell me about a time you grew retention for a product you owned.",
+     "I owned the Kindle app's reading streaks. Month-two retention rose from 41% to 55% over a quarter after "
+     "I cut the sign-up steps from five to two, which I chose over a rewards scheme.", False),
+])
+def test_intent_reads_curly_apostrophes_and_grew_is_not_about_people(
+        rubric: Rubric, question: str, story: str, off_topic: bool) -> None:
+    result = grade_offline(GradeRequest("bar-raiser", question, story), rubric)
+    assert ("off-topic" in result.flags) is off_topic
 
 
 def test_cross_validation_holds_out_each_author_folder_and_reports_the_checks(tmp_path: Path) -> None:

@@ -125,7 +125,10 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
             outputs.append(("grade --batch, interrupted", "".join(waiting.communicate(timeout=30))))
             server.hold_batches = False
             run("grade --batch, resumed", *batch, env=echo)
+            # a refused key stops the LLM calibration (exit 2, nothing saved); the offline one is saved
             run("calibrate", "calibrate", "--rubric", "base", "--golden", str(golden), "--grader", "llm",
+                "--format", "json", env=echo)
+            run("calibrate, offline", "calibrate", "--rubric", "base", "--golden", str(golden),
                 "--format", "json", env=echo)
 
         states: list[Path] = []

@@ -1,8 +1,9 @@
 """Text addressed to a grader or a model rather than to the interviewer.
 
 Read on normalised text (`normalise.py`: NFKC, invisible characters removed, Cyrillic and Greek
-look-alikes folded, a phrase split across lines joined), in English, Spanish, French, German and
-Chinese, HTML comments included; spans are reported in the original text's offsets.
+look-alikes folded, a phrase split across lines joined), in English, Spanish, French, German,
+Malay/Indonesian, Japanese, Korean and Chinese, HTML comments included; spans are reported in the
+original text's offsets.
 """
 
 import bisect
@@ -38,21 +39,23 @@ _PATTERNS = [
     # to whoever reviews this; polite third-person requests to the grader
     r"\b(?:to|for|dear)\s+(?:whoever|whomever|anyone|the (?:person|people|one)s?)\s+(?:who\s+|that\s+)?"
     r"(?:is\s+|are\s+|will be\s+)?"
-    r"(?:review|read|grad|scor|evaluat|assess|mark|rat|check)\w*",
+    r"(?:review|grad|scor|evaluat|assess)\w*\s+(?:this|my|these|the (?:answer|response|submission))\b",
     r"\b(?:reviewers?|graders?|evaluators?|assessors?|raters?|scorers?|markers?|examiners?)\b[^.\n]{0,60}"
     r"\b(?:is|are)\s+(?:kindly\s+|respectfully\s+|hereby\s+)?(?:asked|requested|encouraged|invited|expected|advised|"
-    r"instructed|reminded)\b",
-    r"\b(?:kindly|please)\b[^.\n]{0,40}\b(?:score|grade|rate|mark|assess|evaluate|consider)\b[^.\n]{0,50}"
+    r"instructed|reminded)\b[^.\n]{0,40}\b(?:score|grade|rate|mark|give|award|assign|consider|treat)\b",
+    r"\b(?:kindly|please)\b[^.\n]{0,40}\b(?:score|grade|rate|mark|assess|evaluate|consider)\s+(?:this|my|me|it|"
+    r"the (?:answer|response|candidate|submission))\b[^.\n]{0,50}"
     r"(?:\b[45]\b|four|highest|maximum|top|full marks|perfect|strong hire|exceptional|outstanding)",
     r"\b(?:it would be|i would be|we would be|i'd be)\s+(?:much\s+)?(?:appreciated|grateful)\b[^.\n]{0,80}"
     r"\b(?:scor|grad|rat|mark)\w*",
     r"\bdeserves?\s+(?:a\s+)?(?:4\b|four\b|full marks|the highest|top marks|a strong hire|strong hire)",
     r"\b(?:deserves?|merits?|earns?|warrants?)\s+(?:the\s+|a\s+)?(?:top|highest|maximum|best|full|perfect)\s+"
     r"(?:rating|score|mark|grade|level)s?",
-    r"\b(?:whoever|anyone|anybody|everyone)\s+(?:who\s+(?:is\s+)?)?(?:review|grad|scor|evaluat|assess|mark|rat)(?:s|e|es|ed|ing)?\b"
+    r"\b(?:whoever|anyone|anybody|everyone)\s+(?:who\s+(?:is\s+)?)?(?:review|grad|scor|evaluat|assess)(?:s|e|es|ed|ing)?\s+"
+    r"(?:this|my|these|the (?:answer|response|submission))\b"
     r"[^.\n]{0,80}\b(?:agree|see|score|rate|grade|mark|give|award|recogni[sz]e|find|consider|conclude)",
-    r"\b(?:rubric|scoring|grading|grader|evaluator|reviewer|assessor)\s+notes?\b",
-    r"\bfor (?:the )?(?:automated|automatic|ai|llm|machine) (?:scoring|grading|evaluation|review|grader)",
+    r"\b(?:rubric|scoring|grading|grader)\s+notes?\b",
+    r"\bfor (?:the )?(?:automated|automatic|ai|llm|machine) (?:scoring|grading|grader|scorer)",
     r"\b(?:score|grade|rate|mark) (?:it |this |me )?accordingly\b",
     # Spanish
     r"\bignor(?:a|e|ad|en|ar)\b[^.\n]{0,40}\b(?:instrucciones|r[uú]brica|reglas|criterios|indicaciones|pautas)",
@@ -65,7 +68,7 @@ _PATTERNS = [
     r"\bignor(?:e|ez|er)\b[^.\n]{0,40}\b(?:instructions|consignes|grille|r[eè]gles|crit[eè]res|bar[eè]me)",
     r"\b(?:note|message|remarque|consigne)s?\s+(?:pour|à|au|aux)\s+(?:l['’]\s*|le\s+|la\s+|les\s+)?"
     r"(?:[ée]valuat(?:eur|rice)s?|correct(?:eur|rice)s?|examinat(?:eur|rice)s?|mod[eè]le|ia|assistant|syst[eè]me)",
-    r"\b(?:donne[rz]?|attribue[rz]?|accorde[rz]?|mets|mettez|note[rz]?)\b[^.\n]{0,40}"
+    r"\b(?:donne[rz]?|attribue[rz]?|accorde[rz]?|mets|mettez|notez)\b[^.\n]{0,40}"
     r"(?:\b[45]\b|quatre|note maximale|meilleure note|maximum|20/20|note parfaite)",
     r"\b(?:[ée]valuat(?:eur|rice)|correct(?:eur|rice))s?\s+(?:doit|devrait|doivent)\b",
     # German

@@ -4,7 +4,7 @@
 answers a neighbouring question, however well told and however many of the question's words it
 repeats. Each intent pairs what marks it in a question with the ways a story shows it; a story
 that shows none of them for an intent the question asks about is off topic. The answer cues are
-deliberately broad: a genuine story must never be flagged.
+deliberately broad, so that a genuine story is not flagged; the golden sheets check both ways.
 """
 
 import re
@@ -35,15 +35,16 @@ INTENTS = (
             r"missing (?:the|our|my) (?:date|deadline|target|goal)",
             r"(?:wasn't|weren't|isn't|aren't) (?:converting|working|enough|ready|buying|using|selling|moving)",
             r"roll(?:ed)? (?:it )?back", r"revert", r"caught (?:it|the|my)",
-            r"hurt", r"harm", r"damag", r"cost (?:us|them|the)", r"undid", r"undo", r"never",
-            r"disappoint", r"below (?:plan|target|forecast|expectation)", r"than (?:planned|expected)", r"stalled",
+            r"hurt", r"harm", r"damag", r"cost (?:us|them|the)", r"undid", r"undo\b",
+            r"disappoint", r"below (?:plan|target|forecast|expectation)",
+            r"(?:worse|slower|lower|later|less|fewer|smaller) than (?:planned|expected|forecast|promised)", r"stalled",
             r"went wrong", r"got (?:it |this |that )?wrong", r"(?:was|were|I was) wrong",
             r"wrong (?:call|bet|decision|assumption|metric)",
             r"(?:was|were|ran|launched|shipped|delivered|came in) (?:\w+ )?late", r"too late", r"slipp",
             r"fell short", r"short of", r"didn't (?:work|land|hit|deliver|make|go)",
             r"did not (?:work|land|hit|deliver|make|go)", r"broke (?:it|the|my|our)", r"my fault", r"apolog",
             r"regret", r"underestimat", r"overestimat", r"(?:we|I) lost", r"blew", r"flop", r"badly", r"miscalculat",
-            r"post-?mortem", r"retro", r"should have", r"shouldn't have", r"wasn't ready", r"not ready",
+            r"post-?mortem", r"retro(?:spective)?\b", r"should have", r"shouldn't have", r"wasn't ready", r"not ready",
             r"overpromis", r"overcommit", r"fell behind", r"behind schedule", r"delay", r"backfired", r"cost us",
             r"owned up", r"admit",
         ),
@@ -72,7 +73,7 @@ INTENTS = (
             r"escalat", r"complain", r"angry", r"upset", r"unhappy (?:customer|client|partner)", r"furious",
         ),
         _words(
-            r"escalat", r"complain", r"complaint", r"angry", r"upset", r"frustrat", r"unhappy", r"furious",
+            r"escalat", r"complain", r"angry", r"upset", r"frustrat", r"unhappy", r"furious",
             r"wrote to", r"emailed", r"called", r"ticket", r"contact", r"review", r"outage", r"incident",
             r"threaten", r"churn", r"cancel",
         ),
@@ -106,9 +107,11 @@ INTENTS = (
     Intent(
         "developing people",
         _words(
-            r"(?:you|your) (?:hired|hire|mentored|coached|developed|grew)", r"hiring (?:decision|bar|mistake)",
-            r"mentor", r"coach", r"underperform", r"develop(?:ed)? (?:someone|people|talent)",
-            r"grow (?:someone|a team|your team)",
+            r"(?:you|your) (?:hired|hire|mentored|coached)",
+            r"(?:you|your) (?:grew|developed) (?:someone|people|talent|a (?:report|junior|person|team member|new hire)|"
+            r"an? (?:engineer|pm|manager|analyst))",
+            r"hiring (?:decision|bar|mistake)", r"mentor", r"coach", r"underperform",
+            r"develop(?:ed)? (?:someone|people|talent)", r"grow (?:someone|a team|your team)",
         ),
         _words(
             r"hir", r"mentor", r"coach", r"feedback", r"promot", r"grew", r"develop", r"career", r"perform", r"1:1",
@@ -126,6 +129,7 @@ class IntentFit:
 
 
 def intent_fit(question: str, answer: str) -> IntentFit:
+    question, answer = question.replace("’", "'"), answer.replace("’", "'")
     asked = [i for i in INTENTS if i.asked.search(question)]
     missing = tuple(i.name for i in asked if not i.shown.search(answer))
     return IntentFit(tuple(i.name for i in asked), missing)

@@ -25,7 +25,7 @@ _WORD_NUM = (
     rf"\b{_SAID}\s+(?:{_UNITS_SAID})\b|\b(?:{_SMALL}|zero)?\s?point\s+(?:{_SMALL}|zero)(?:\s+(?:{_SMALL}))?\b"
     rf"|\b(?:{_SMALL})[\s-](?:{_SMALL})\b(?:\s+(?:{_UNITS_SAID})\b)?"
     r"|\b(?:a|one|two) (?:third|quarter|half|fifth|tenth)s?(?: of)?\b|\bhalf of\b|\b(?:doubled|tripled|halved)\b"
-    rf"|\b(?:{_SMALL}|\d+) in (?:every )?(?:{_SMALL}|\d+)\b"
+    rf"|\b(?:{_SMALL}|\d{{1,3}})[\s-]in[\s-](?:every[\s-])?(?:{_SMALL}|\d{{1,3}})\b"
 )
 """Numbers said in words ("about twelve percent", "two point one million RMB", "roughly a third of")."""
 _QUANTITY = rf"(?:{_NUM}|{_WORD_NUM})"
@@ -40,7 +40,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 # "from 14% to 9%", "14% -> 9%", "p95 800 ms → 300 ms", "went from X down to Y"
 _FROM_TO = re.compile(
-    rf"\bfrom\s+(?:{_APPROX}\s+)?{_QUANTITY}[^.;\n]{{0,40}}?\bto\s+(?:{_APPROX}\s+)?(?:{_QUANTITY}|(?:{_SMALL})\b)"
+    rf"\bfrom\s+(?:{_APPROX}\s+)?{_QUANTITY}[^.;\n]{{0,40}}?\bto\s+(?:{_APPROX}\s+)?(?:{_QUANTITY}|(?:{_SMALL})\b(?!\s+of\b))"
     rf"|{_NUM}\s*(?:[A-Za-z]{{1,8}}\s*)?(?:->|→|=>|—>|\bto\b)\s*{_NUM}",
     re.IGNORECASE,
 )
@@ -80,7 +80,7 @@ _CHANGE = words_re(
     r"sav\w*",
     r"moved?",
     r"went (?:up|down)",
-    r"(?:up|down) (?:by|from|to)",
+    r"(?:up|down) (?:by|from)",
     r"jump\w*",
     r"rose",
     r"shrank",

@@ -135,8 +135,8 @@ RESEARCH = words_re(
     r"store visits?",
 )
 PLANNED = words_re(
-    r"I'd", r"I would", r"we'd", r"we would", r"I will", r"we will", r"I'll", r"we'll", r"(?:plan|going) to",
-    r"I'm going to", r"would (?:run|do|start|interview|survey)", r"could (?:run|do|interview|survey)",
+    r"(?:I|we)(?:'d| would| will|'ll| could| plan to| want to|'m going to| am going to| are going to)\s+"
+    r"(?:\w+\s+){0,2}(?:run|do|interview|survey|talk|speak|ask|look|read|visit|shadow|check|start|pull|sit|watch)",
 )
 """Research yet to be done ("I'd run a survey") is a plan, not evidence about customers."""
 WORKING_BACKWARDS = words_re(
@@ -221,7 +221,8 @@ _FUNCTIONS = (
     r"search team",
     r"recommendations? team",
     r"ML team",
-    r"(?:the|our|their|his|her) (?!(?:whole|entire|same|core|small|new|my|own|other)\s)[a-z]+ (?:team|lead)s?",
+    r"(?:the|our|their|his|her) (?!(?:whole|entire|same|core|small|new|own|other|wrong|right|first|second|last|next|"
+    r"two|three|four|best|old|big|full|only|whole|product|project)\s)[a-z]+ (?:team|lead)s?",
     r"store (?:ops|kitchens?|staff|teams?)",
     r"kitchens",
 )
@@ -281,14 +282,14 @@ MECHANISM = words_re(
     r"in return",
     r"(?:I|we) offered",
     r"offered (?:them|him|her|to)",
-    r"(?:I|we) gave (?:them|him|her|his|their|her) ",
+    r"(?:I|we) gave (?:them|him|her|his|their)",
     r"(?:a|the) cap (?:on|of)",
     r"cap(?:ped)? (?:it |them |the \w+ |\w+ )?at",
     r"revers\w* (?:it|the \w+)? ?if",
     r"roll(?:ed)? (?:it )?back if",
     r"kill switch",
     r"(?:my|our) team (?:would|took on|covered|did|built|absorbed)",
-    r"(?:lent|loaned) (?:them|him|her|two|one|an?) ",
+    r"(?:lent|loaned) (?:them|him|her|two|one|an?)",
     r"co-?own\w*",
     r"wrote (?:a|the) (?:doc|proposal|plan|memo|narrative)",
     r"their (?:KPI|goal|metric|incentive)s?",
@@ -352,7 +353,7 @@ def customers(text: str) -> Customers:
             segments.append(sentence)
         if ANY_CUSTOMER.search(s) and PAIN.search(s):
             pains.append(sentence)
-        if RESEARCH.search(s) and not PLANNED.search(s):
+        if RESEARCH.search(s) and not PLANNED.search(s.replace("’", "'")):
             research.append(sentence)
         if WORKING_BACKWARDS.search(s):
             backwards.append(sentence)

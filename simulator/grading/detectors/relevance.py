@@ -264,18 +264,25 @@ def relevance(question: str, answer: str) -> Relevance:
     lowered = answer.lower()
     names = entities(question)
     names_missed = (bool(names) and not any(name[:5] in lowered for name in names)
-                    and _names_another(lowered, names))
+                    and _names_another(answer, names))
     intents = intent_fit(question, answer) if story_expected else None
     return Relevance(overlap, story_expected, story_told, names_missed,
                      intents.asked if intents else (), intents.missing if intents else ())
 
 
 _PARENTS = frozenset({"amazon", "alibaba"})
+_COMMON_WORDS = frozenset({"prime", "apple", "grab", "quark", "hema", "alexa", "kindle"})
+"""Known names that are also ordinary words ("a prime example"): no evidence of another setting."""
 _ELSEWHERE = re.compile(r"\b(?:my|a) (?:last|previous|former|old) (?:company|job|employer|role|team)\b")
 
 
-def _names_another(lowered: str, names: set[str]) -> bool:
-    """The answer is set somewhere else: another known company or product, or "at my last company"."""
-    words = set(re.findall(r"[a-z][a-z.]+", lowered))
+def _names_another(answer: str, names: set[str]) -> bool:
+    """The answer is set somewhere else: another known company or product (a name that is also an
+    ordinary word only when capitalised, "Prime Video" but not "a prime example"), or "at my last company"."""
+    lowered = answer.lower()
+    words = set(re.findall(r"[a-z]+(?:\.[a-z]+)*", lowered))
     others = (KNOWN_NAMES - _PARENTS) - {n.lower() for n in names}
-    return bool(words & others) or _ELSEWHERE.search(lowered) is not None
+    found = words & others
+    if any(w not in _COMMON_WORDS or re.search(rf"\b{w.capitalize()}\b", answer) for w in found):
+        return True
+    return _ELSEWHERE.search(lowered) is not None
