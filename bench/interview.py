@@ -66,6 +66,7 @@ async def _drill(directory: Path, seed: int) -> list[float]:
                 break  # the round ended: grading, not a next question
             await pilot.pause()  # the new question rendered
             samples.append(time.perf_counter() - start)
+        await pilot.pause()  # let the grading screen finish mounting before the app shuts down
     return samples
 
 
