@@ -6,7 +6,7 @@ from importlib import import_module
 
 from bench.registry import BENCHMARKS
 
-MODULES = ("bench.startup", "bench.grading", "bench.llm", "bench.tui")
+MODULES = ("bench.startup", "bench.grading", "bench.llm", "bench.tui", "bench.sessions", "bench.interview")
 
 
 def main() -> int:

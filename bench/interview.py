@@ -1,0 +1,85 @@
+"""Submit to next question: how long after Ctrl+S the app shows the next question, in the TUI.
+
+The app is driven with Textual's Pilot (headless, 100x32), offline: the offline grader and the
+scripted interviewer, a fresh transcripts directory. A drill is started from Home; each answer is
+put in the editor and submitted with Ctrl+S; the clock runs from the key until the screen shows
+the next prompt and the app is idle again (the question's Markdown rendered). Submissions that end
+the round (grading follows) are not counted. The figure is the median over the drills' submissions.
+"""
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.registry import benchmark
+
+DRILL = "drill-bar-raiser"
+DRILLS = 3
+SIZE = (100, 32)
+# A thin answer, so the scripted interviewer asks its follow-ups (more questions per drill).
+ANSWER = "I owned the vendor migration. We moved 40 sellers in a month and the team was happy."
+
+
+async def _drill(directory: Path, seed: int) -> list[float]:
+    from textual.widgets import DataTable
+
+    from simulator.content import load_library
+    from simulator.engine.environment import Environment
+    from simulator.grading.offline import OfflineGrader
+    from simulator.interviewer import ScriptedInterviewer
+    from simulator.tui.app import make_app
+    from simulator.tui.screens.home import HomeScreen
+    from simulator.tui.screens.interview import InterviewScreen
+    from simulator.tui.widgets import AnswerBox
+
+    env = Environment(library=load_library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(),
+                      directory=directory)
+    app = make_app(env, seed=seed)
+    samples: list[float] = []
+
+    async def until(condition: object, timeout: float = 30) -> None:
+        deadline = time.perf_counter() + timeout
+        while not condition():  # type: ignore[operator]
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"timed out; the screen is {app.screen!r}")
+            await asyncio.sleep(0.001)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, HomeScreen) and app.screen.query_one("#loops").row_count)
+        loops = app.screen.query_one("#loops", DataTable)
+        loops.move_cursor(row=loops.get_row_index(DRILL))
+        loops.focus()
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt and not app.screen.busy)
+        await pilot.pause()
+        while isinstance(app.screen, InterviewScreen):
+            screen = app.screen
+            before = screen.prompt
+            screen.query_one(AnswerBox).editor.text = ANSWER
+            await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("ctrl+s")
+            await until(lambda s=screen, b=before: app.screen is not s or (s.prompt is not b and not s.busy))
+            if app.screen is not screen:
+                break  # the round ended: grading, not a next question
+            await pilot.pause()  # the new question rendered
+            samples.append(time.perf_counter() - start)
+        await pilot.pause()  # let the grading screen finish mounting before the app shuts down
+    return samples
+
+
+@benchmark("submit_to_next")
+def submit_to_next() -> dict[str, float]:
+    samples: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(1, DRILLS + 1):
+            samples += asyncio.run(_drill(Path(tmp) / "transcripts", seed))
+    if not samples:
+        raise RuntimeError(f"{DRILL} asked no follow-up: nothing measured")
+    return {
+        "submit_to_next_ms": 1000 * statistics.median(samples),
+        "submit_to_next_worst_ms": 1000 * max(samples),
+        "submissions": float(len(samples)),
+    }
