@@ -1,9 +1,13 @@
 """Grading throughput of the offline grader, against the cost of just reading the same answers."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.registry import benchmark
 from bench.timing import median_seconds
+
+if TYPE_CHECKING:
+    from simulator.domain import Rubric
 
 GOLDEN = Path(__file__).resolve().parents[1] / "rubrics" / "golden"
 
@@ -33,7 +37,7 @@ def offline_grading() -> dict[str, float]:
 WORST_WORDS = 20_000
 
 
-def _worst_answer_seconds(rubric: object) -> float:
+def _worst_answer_seconds(rubric: "Rubric") -> float:
     """A 20,000-word answer (shuffled words of one STAR sentence, as a user once pasted)."""
     import random
 
@@ -45,7 +49,7 @@ def _worst_answer_seconds(rubric: object) -> float:
     words = (sentence * (WORST_WORDS // len(sentence.split()) + 1)).split()[:WORST_WORDS]
     random.Random(0).shuffle(words)
     request = GradeRequest("bar-raiser", "Tell me about a time you owned a decision.", " ".join(words))
-    return median_seconds(lambda: grade_offline(request, rubric), 1)  # type: ignore[arg-type]
+    return median_seconds(lambda: grade_offline(request, rubric), 1)
 
 
 ADVERSARIAL = {

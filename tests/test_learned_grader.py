@@ -230,7 +230,8 @@ def test_cross_validation_holds_out_each_author_folder_and_reports_the_checks(tm
     checks = held_out["checks"]
     assert set(checks["baselines"]) == {"words", "numbers"}
     assert checks["styles"]["concise-strong"]["n"] == sum(
-        1 for p in (golden / "finch").glob("*.yaml") for line in p.read_text().splitlines()
+        1 for folder in ("tune", "finch") for p in (golden / folder).glob("*.yaml")
+        for line in p.read_text().splitlines()
         if line.strip() == "style: concise-strong")
     assert isinstance(checks["traps"]["over_ceiling"], list) and checks["genuine_flagged"] == []
 

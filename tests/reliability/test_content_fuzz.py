@@ -129,15 +129,21 @@ def break_indent(rng, text, kind):
     return _join(lines), False
 
 
-def wrong_type(rng, text, kind):
-    lines, picked = _key_lines(text, dash=False, scalar=True)
+def _with_value(rng, text: str, value: str, *, dash: bool | None) -> bytes | None:
+    """The text with one scalar key line's value replaced, or None when it has no such line."""
+    lines, picked = _key_lines(text, dash=dash, scalar=True)
     if not picked:
         return None
     i = rng.choice(picked)
     m = KEY_LINE.match(lines[i])
     assert m
-    lines[i] = f"{m['indent']}{m['key']}: {rng.choice(['{zzz: [1]}', '[[1, 2], {a: b}]'])}"
-    return _join(lines), True
+    lines[i] = f"{m['indent']}{m['dash'] or ''}{m['key']}: {value}"
+    return _join(lines)
+
+
+def wrong_type(rng, text, kind):
+    mutated = _with_value(rng, text, rng.choice(["{zzz: [1]}", "[[1, 2], {a: b}]"]), dash=False)
+    return None if mutated is None else (mutated, True)
 
 
 def unknown_key(rng, text, kind):
@@ -249,14 +255,8 @@ def deep_nesting(rng, text, kind):
 
 
 def huge_string(rng, text, kind):
-    lines, picked = _key_lines(text, scalar=True)
-    if not picked:
-        return None
-    i = rng.choice(picked)
-    m = KEY_LINE.match(lines[i])
-    assert m
-    lines[i] = f"{m['indent']}{m['dash'] or ''}{m['key']}: {'x' * rng.choice([100_000, 1_000_000])}"
-    return _join(lines), False
+    mutated = _with_value(rng, text, "x" * rng.choice([100_000, 1_000_000]), dash=None)
+    return None if mutated is None else (mutated, False)
 
 
 def empty(rng, text, kind):

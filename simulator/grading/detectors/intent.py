@@ -45,7 +45,7 @@ INTENTS = (
             r"did not (?:work|land|hit|deliver|make|go)", r"broke (?:it|the|my|our)", r"my fault", r"apolog",
             r"regret", r"underestimat", r"overestimat", r"(?:we|I) lost", r"blew", r"flop", r"badly", r"miscalculat",
             r"post-?mortem", r"retro(?:spective)?\b", r"should have", r"shouldn't have", r"wasn't ready", r"not ready",
-            r"overpromis", r"overcommit", r"fell behind", r"behind schedule", r"delay", r"backfired", r"cost us",
+            r"overpromis", r"overcommit", r"fell behind", r"behind schedule", r"delay", r"backfired",
             r"owned up", r"admit",
         ),
     ),

@@ -24,7 +24,7 @@ _QUALIFIER = (
     r"Southeast Asian|SEA|UK|Hangzhou|Shanghai|Beijing|Jakarta|Manila|third[- ]party|3P|1P|"
     r"live[- ]?stream(?:ing)?|delivery|female|male|senior|junior|part[- ]time|full[- ]time|"
     r"solo|individual|corporate|government|healthcare|restaurant|local|regional|offline|online|"
-    r"(?<![\d-])\d++[- ]?(?:to|-)[- ]?\d++|aged? \d+|new|expecting|pregnant|retired|widowed|single|"
+    r"(?<![\d-])\d++[- ]?(?:to|-)[- ]?\d++|aged? \d+|expecting|pregnant|retired|widowed|single|"
     r"Android|iPhone|low-end|feature-phone|budget-phone|shared-phone|night-time|weekend|rainy-day"
 )
 SEGMENT = words_re(
