@@ -44,8 +44,10 @@ def _worst_answer_seconds(rubric: "Rubric") -> float:
     from simulator.grading.base import GradeRequest
     from simulator.grading.offline import grade_offline
 
-    sentence = ("I decided to refund on courier scan, and refund time went from 9 days to 2 over eight weeks, "
-                "because sellers in tier-3 cities complained to support. ")
+    sentence = (
+        "I decided to refund on courier scan, and refund time went from 9 days to 2 over eight weeks, "
+        "because sellers in tier-3 cities complained to support. "
+    )
     words = (sentence * (WORST_WORDS // len(sentence.split()) + 1)).split()[:WORST_WORDS]
     random.Random(0).shuffle(words)
     request = GradeRequest("bar-raiser", "Tell me about a time you owned a decision.", " ".join(words))

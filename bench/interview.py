@@ -34,8 +34,9 @@ async def _drill(directory: Path, seed: int) -> list[float]:
     from simulator.tui.screens.interview import InterviewScreen
     from simulator.tui.widgets import AnswerBox
 
-    env = Environment(library=load_library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(),
-                      directory=directory)
+    env = Environment(
+        library=load_library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(), directory=directory
+    )
     app = make_app(env, seed=seed)
     samples: list[float] = []
 

@@ -91,10 +91,16 @@ async def _measure(server: "FakeOpenAI") -> dict[str, float]:
             async for _ in stream:
                 pass
 
-    seconds = await _interleaved(len(requests), {
-        "grade": grade, "grade_without_hints": grade_without_hints, "bare": bare,
-        "ask": ask, "bare_stream": bare_stream,
-    })
+    seconds = await _interleaved(
+        len(requests),
+        {
+            "grade": grade,
+            "grade_without_hints": grade_without_hints,
+            "bare": bare,
+            "ask": ask,
+            "bare_stream": bare_stream,
+        },
+    )
     for closing in (grader.aclose(), grader_without_hints.aclose(), interviewer.aclose(), client.close()):
         await closing
     ms = {name: 1000 * value / len(requests) for name, value in seconds.items()}
@@ -138,7 +144,6 @@ def _instant_reply(recorded: "Recorded") -> "Reply":
     return json_reply({s: {"reasoning": "Concrete and measured.", "score": 3, "evidence": [quote]} for s in signals})
 
 
-
 WALL_N = 200
 WALL_LATENCY = 0.2
 WALL_CONCURRENCY = 16
@@ -163,8 +168,9 @@ def llm_wall() -> dict[str, float]:
     import sys
 
     root = Path(__file__).resolve().parents[1]
-    with subprocess.Popen([sys.executable, "-c", _SERVE], cwd=root, stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as server:
+    with subprocess.Popen(
+        [sys.executable, "-c", _SERVE], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as server:
         assert server.stdin is not None and server.stdout is not None
         base_url = server.stdout.readline().strip()
 

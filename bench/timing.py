@@ -18,6 +18,4 @@ def median_seconds(fn: Callable[[], object], runs: int) -> float:
 
 def process_seconds(args: list[str], runs: int = 7) -> float:
     """Median wall time of a Python subprocess (`python ARGS`)."""
-    return median_seconds(
-        lambda: subprocess.run([sys.executable, *args], capture_output=True, check=True), runs
-    )
+    return median_seconds(lambda: subprocess.run([sys.executable, *args], capture_output=True, check=True), runs)

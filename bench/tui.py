@@ -19,7 +19,7 @@ from bench.registry import benchmark
 
 RUNS = 7
 
-_HOOK = '''
+_HOOK = """
 import time
 from textual.app import App
 
@@ -33,11 +33,13 @@ def _timed_display(self, screen, renderable):
         self.set_interval(0.01, lambda: {tick})
 
 App._display = _timed_display
-'''
+"""
 
 _UNTIL = "{condition} and (print(time.time(), flush=True), self.exit())"
 
-BARE = _HOOK.format(tick=_UNTIL.format(condition="True")) + '''
+BARE = (
+    _HOOK.format(tick=_UNTIL.format(condition="True"))
+    + """
 from textual.widgets import Footer, Static
 
 class Bare(App):
@@ -46,24 +48,29 @@ class Bare(App):
         yield Footer()
 
 Bare().run(headless=True, size=(100, 32))
-'''
+"""
+)
 
-_MAKE_APP = '''
+_MAKE_APP = """
 import simulator.cli
 
 simulator.cli.build_parser()  # what `mockloop` does before it opens the app
 from simulator.tui.app import make_app
 
 make_app().run(headless=True, size=(100, 32))
-'''
+"""
 
-MOCKLOOP = _HOOK.format(tick=_UNTIL.format(
-    condition='self.env is not None and self.screen.query_one("#loops").row_count')) + _MAKE_APP
+MOCKLOOP = (
+    _HOOK.format(tick=_UNTIL.format(condition='self.env is not None and self.screen.query_one("#loops").row_count'))
+    + _MAKE_APP
+)
 
 # Usable: from first paint on, Enter is pressed every 10 ms as an impatient user would, through the
 # driver as a terminal's key comes (to whatever has focus); printed is the moment the loops list first
 # turns one into a loop start with the library loaded (the loop itself is not started).
-USABLE = _HOOK.format(tick="self._driver.send_message(_enter(self))") + '''
+USABLE = (
+    _HOOK.format(tick="self._driver.send_message(_enter(self))")
+    + """
 from textual import events
 from simulator.tui.app import MockloopApp
 
@@ -81,22 +88,26 @@ def _accepted(self, loop_id):
     self.exit()
 
 MockloopApp.start_loop = _accepted
-''' + _MAKE_APP
+"""
+    + _MAKE_APP
+)
 
 
 def _sample(code: str, env: dict[str, str]) -> list[float]:
     """Seconds from process start to each moment the harness printed: first paint, then loaded."""
     start = time.time()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
-                          timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, timeout=60)
     return [float(line) - start for line in done.stdout.split()]
 
 
 @benchmark("tui_first_paint")
 def tui_first_paint() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "MOCKLOOP_TRANSCRIPTS": os.path.join(home, "transcripts"),
-               "MOCKLOOP_CONFIG_DIR": os.path.join(home, "config")}
+        env = {
+            **os.environ,
+            "MOCKLOOP_TRANSCRIPTS": os.path.join(home, "transcripts"),
+            "MOCKLOOP_CONFIG_DIR": os.path.join(home, "config"),
+        }
         bare, painted, loaded, usable = [], [], [], []
         for _ in range(RUNS):  # interleaved, so all see the same machine load
             bare.append(_sample(BARE, env)[0])

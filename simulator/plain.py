@@ -34,8 +34,10 @@ class PlainRunner:
     async def run(self) -> int:
         s = self.session
         self.say(f"mockloop: {s.loop.title} ({len(s.loop.rounds)} rounds, {s.loop.minutes} min); session {s.id}")
-        self.say(f"Grader: {s.grader.name}; interviewer: {s.interviewer.name}. "
-                 "End each answer with a line that is just '.'; '/skip' skips.")
+        self.say(
+            f"Grader: {s.grader.name}; interviewer: {s.interviewer.name}. "
+            "End each answer with a line that is just '.'; '/skip' skips."
+        )
         try:
             return await self._loop()
         except SessionError as exc:
@@ -91,8 +93,10 @@ class PlainRunner:
         if streamed is not None:
             self.say(" ..." if replaced else "")  # end the line the follow-up streamed on
         if prompt.kind == "question":
-            self.say(f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
-                     f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} ==")
+            self.say(
+                f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
+                f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} =="
+            )
         elif streamed is None:
             self.say(f"\n-- Follow-up {prompt.followup_number} --")
         clock = self.session.clock()

@@ -11,9 +11,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MOCKLOOP_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MOCKLOOP_TRANSCRIPTS", str(home / "transcripts"))
@@ -45,10 +43,12 @@ def run_cli(
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("reliability")
-    group.addoption("--reliability-full", action="store_true",
-                    help="run the reliability suites at full size (minutes), not the quick size CI runs")
-    group.addoption("--reliability-json", metavar="FILE",
-                    help="also write the reliability figures to FILE as JSON")
+    group.addoption(
+        "--reliability-full",
+        action="store_true",
+        help="run the reliability suites at full size (minutes), not the quick size CI runs",
+    )
+    group.addoption("--reliability-json", metavar="FILE", help="also write the reliability figures to FILE as JSON")
 
 
 def pytest_configure(config: pytest.Config) -> None:

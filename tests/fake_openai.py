@@ -174,11 +174,12 @@ class FakeOpenAI:
         self.models = list(models or [MODEL])
         self.requests: list[Recorded] = []
         self.default: dict[str, Responder] = {
-            "/models": lambda _: Reply(body={
-                "object": "list",
-                "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"}
-                         for m in self.models],
-            }),
+            "/models": lambda _: Reply(
+                body={
+                    "object": "list",
+                    "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models],
+                }
+            ),
             "/chat/completions": error(500, "fake server: no reply scripted"),
             "/files": self._create_file,
             "/files/{id}/content": self._file_content,
@@ -196,9 +197,7 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -211,8 +210,7 @@ class FakeOpenAI:
     def requests_to(self, path: str, method: str | None = None) -> list[Recorded]:
         """Requests to a path or a route (`/batches/{id}`), of one method if given."""
         with self._lock:
-            return [r for r in self.requests if path in (r.path, route_of(r.path))
-                    and method in (None, r.method)]
+            return [r for r in self.requests if path in (r.path, route_of(r.path)) and method in (None, r.method)]
 
     def __enter__(self) -> "FakeOpenAI":
         self._thread.start()
@@ -240,9 +238,17 @@ class FakeOpenAI:
         with self._lock:
             file_id = f"file-{len(self.files) + 1}"
             self.files[file_id] = upload["content"]
-        return Reply(body={"id": file_id, "object": "file", "bytes": len(upload["content"]),
-                           "created_at": 0, "filename": upload["filename"],
-                           "purpose": recorded.body["purpose"], "status": "processed"})
+        return Reply(
+            body={
+                "id": file_id,
+                "object": "file",
+                "bytes": len(upload["content"]),
+                "created_at": 0,
+                "filename": upload["filename"],
+                "purpose": recorded.body["purpose"],
+                "status": "processed",
+            }
+        )
 
     def _file_content(self, recorded: Recorded) -> Reply:
         file_id = recorded.path.split("/")[2]
@@ -257,8 +263,9 @@ class FakeOpenAI:
         with self._lock:
             if body["input_file_id"] not in self.files:
                 return error(400, f"No such File object: {body['input_file_id']}")
-            batch = FakeBatch(f"batch_{len(self.batches) + 1}", body["input_file_id"],
-                              list(self.batch_statuses), body.get("metadata"))
+            batch = FakeBatch(
+                f"batch_{len(self.batches) + 1}", body["input_file_id"], list(self.batch_statuses), body.get("metadata")
+            )
             self.batches[batch.id] = batch
             return Reply(body=self._batch_json(batch))
 
@@ -281,25 +288,33 @@ class FakeOpenAI:
 
     def _run_batch(self, batch: FakeBatch) -> None:
         """Answer the batch's requests through `/chat/completions` and store its result files."""
-        lines = [json.loads(line) for line in self.files[batch.input_file_id].decode().splitlines()
-                 if line.strip()]
+        lines = [json.loads(line) for line in self.files[batch.input_file_id].decode().splitlines() if line.strip()]
         done: list[str] = []
         failed: list[str] = []
         for n, line in enumerate(lines):
             if batch.status == "expired" and n >= self.expire_after:
-                failed.append(json.dumps({
-                    "id": f"batch_req_{n}", "custom_id": line["custom_id"], "response": None,
-                    "error": {"code": "batch_expired", "message": "This request could not be executed "
-                              "before the completion window expired."}}))
+                failed.append(
+                    json.dumps(
+                        {
+                            "id": f"batch_req_{n}",
+                            "custom_id": line["custom_id"],
+                            "response": None,
+                            "error": {
+                                "code": "batch_expired",
+                                "message": "This request could not be executed before the completion window expired.",
+                            },
+                        }
+                    )
+                )
                 continue
-            reply = self._answer(Recorded("POST", "/chat/completions", {"x-fake-batch": batch.id},
-                                          line["body"]))
+            reply = self._answer(Recorded("POST", "/chat/completions", {"x-fake-batch": batch.id}, line["body"]))
             data = reply.body
             if reply.content is not None:
                 data = _completion(line["body"].get("model", MODEL), reply.content, reply.usage)
             response = {"status_code": reply.status, "request_id": f"req_{n}", "body": data}
-            entry = json.dumps({"id": f"batch_req_{n}", "custom_id": line["custom_id"],
-                                "response": response, "error": None})
+            entry = json.dumps(
+                {"id": f"batch_req_{n}", "custom_id": line["custom_id"], "response": response, "error": None}
+            )
             (done if reply.status == 200 else failed).append(entry)
         with self._lock:
             batch.completed, batch.failed = len(done), len(failed)
@@ -317,12 +332,21 @@ class FakeOpenAI:
         completed = batch.completed if batch.ran else progress.get(batch.status, 0)
         errors = None
         if batch.status == "failed":
-            errors = {"object": "list", "data": [{"code": "invalid_request", "message": self.batch_failure,
-                                                  "param": None, "line": 1}]}
+            errors = {
+                "object": "list",
+                "data": [{"code": "invalid_request", "message": self.batch_failure, "param": None, "line": 1}],
+            }
         return {
-            "id": batch.id, "object": "batch", "endpoint": "/v1/chat/completions", "errors": errors,
-            "input_file_id": batch.input_file_id, "completion_window": "24h", "status": batch.status,
-            "output_file_id": batch.output_file_id, "error_file_id": batch.error_file_id, "created_at": 0,
+            "id": batch.id,
+            "object": "batch",
+            "endpoint": "/v1/chat/completions",
+            "errors": errors,
+            "input_file_id": batch.input_file_id,
+            "completion_window": "24h",
+            "status": batch.status,
+            "output_file_id": batch.output_file_id,
+            "error_file_id": batch.error_file_id,
+            "created_at": 0,
             "request_counts": {"total": total, "completed": completed, "failed": batch.failed},
             "metadata": batch.metadata,
         }
@@ -383,8 +407,10 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
         def _trickle(self, reply: Reply, raw: bytes) -> None:
-            head = (f"HTTP/1.1 {reply.status} OK\r\ncontent-type: {reply.content_type}\r\n"
-                    f"content-length: {len(raw)}\r\n\r\n").encode()
+            head = (
+                f"HTTP/1.1 {reply.status} OK\r\ncontent-type: {reply.content_type}\r\n"
+                f"content-length: {len(raw)}\r\n\r\n"
+            ).encode()
             whole = head + raw
             for at in range(0, len(whole), reply.trickle_bytes):
                 if at and server._stopping.wait(reply.trickle):
@@ -411,8 +437,7 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if reply.finish:
                 self._event(_chunk(model, {}, "stop"))
                 if (request.get("stream_options") or {}).get("include_usage"):
-                    self._event({**_chunk(model, {}, None), "choices": [],
-                                 "usage": _usage(reply.usage)})
+                    self._event({**_chunk(model, {}, None), "choices": [], "usage": _usage(reply.usage)})
                 self._chunk(b"data: [DONE]\n\n")
             self._chunk(b"")
 
@@ -454,8 +479,7 @@ def _completion(model: str, content: str, usage: tuple[int, int, int]) -> dict[s
         "object": "chat.completion",
         "created": 0,
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": content}}],
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
         "usage": _usage(usage),
     }
 
@@ -473,8 +497,13 @@ def _chunk(model: str, delta: dict[str, Any], finish: str | None) -> dict[str, A
 def settings_for(server: "FakeOpenAI", **overrides: Any) -> LLMSettings:
     """Settings pointing at the fake server, with waits short enough for tests."""
     values: dict[str, Any] = {
-        "base_url": server.base_url, "model": MODEL, "timeout": 2.0, "max_attempts": 3,
-        "max_total_seconds": 10.0, "backoff_initial": 0.01, "backoff_max": 0.05,
+        "base_url": server.base_url,
+        "model": MODEL,
+        "timeout": 2.0,
+        "max_attempts": 3,
+        "max_total_seconds": 10.0,
+        "backoff_initial": 0.01,
+        "backoff_max": 0.05,
     }
     return LLMSettings(**{**values, **overrides})
 

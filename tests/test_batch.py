@@ -51,8 +51,9 @@ def graded_by_model(recorded: Recorded, score: int = 3) -> Reply:
     schema = recorded.body["response_format"]["json_schema"]["schema"]
     answer = ANSWER_IN.search(recorded.messages[-1]["content"]).group(2)
     quote = answer.split(".")[0]
-    return json_reply({s: {"reasoning": f"{s} judged", "score": score, "evidence": [quote]}
-                       for s in schema["properties"]})
+    return json_reply(
+        {s: {"reasoning": f"{s} judged", "score": score, "evidence": [quote]} for s in schema["properties"]}
+    )
 
 
 @pytest.fixture
@@ -103,8 +104,11 @@ async def test_a_batch_line_is_the_request_a_live_grade_sends(fake_openai: FakeO
     from simulator.content import load_library
 
     rubric = load_library().rubric("base")
-    request = GradeRequest("bar-raiser", "Tell me about a time you owned an outcome.",
-                           "I decided to cut scope. Conversion rose from 2.1% to 3.4% in six weeks.")
+    request = GradeRequest(
+        "bar-raiser",
+        "Tell me about a time you owned an outcome.",
+        "I decided to cut scope. Conversion rose from 2.1% to 3.4% in six weeks.",
+    )
     offline = OfflineGrader()
     live = make_llm_grader(settings_for(fake_openai), fallback=offline)
     await live.grade(request, rubric)
@@ -227,8 +231,14 @@ def test_an_expired_batch_keeps_what_it_answered(
 def test_a_killed_run_is_resumed_by_running_it_again(fake_openai: FakeOpenAI, sheet: Path) -> None:
     fake_openai.hold_batches = True
     env = {**os.environ, **endpoint(fake_openai)}
-    process = subprocess.Popen([sys.executable, "-m", "simulator", *batch_grade(sheet)], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *batch_grade(sheet)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while len(fake_openai.requests_to("/batches/{id}")) < 3:
@@ -246,8 +256,11 @@ def test_a_killed_run_is_resumed_by_running_it_again(fake_openai: FakeOpenAI, sh
     result = run_cli(*batch_grade(sheet), env=endpoint(fake_openai))
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["batch"] == {"id": "batch_1", "status": "completed",
-                                 "request_counts": {"total": 3, "completed": 3, "failed": 0}}
+    assert document["batch"] == {
+        "id": "batch_1",
+        "status": "completed",
+        "request_counts": {"total": 3, "completed": 3, "failed": 0},
+    }
     assert [r["grader"] for r in document["results"][0]["rounds"]] == ["llm"] * 3
     assert len(fake_openai.requests_to("/batches", "POST")) == 1, "no second batch"
     assert len(fake_openai.requests_to("/files", "POST")) == 1, "no second upload"
@@ -271,8 +284,14 @@ async def _interrupted_batch(server: FakeOpenAI, sheet: Path) -> str:
 
     try:
         with pytest.raises(KeyboardInterrupt):
-            await grade_in_batch(grader, jobs, state_path=state_dir() / "mine.json", poll_seconds=0.01,
-                                 on_submitted=lambda batch_id, _: submitted.append(batch_id), on_progress=interrupt)
+            await grade_in_batch(
+                grader,
+                jobs,
+                state_path=state_dir() / "mine.json",
+                poll_seconds=0.01,
+                on_submitted=lambda batch_id, _: submitted.append(batch_id),
+                on_progress=interrupt,
+            )
     finally:
         await grader.aclose()
     return submitted[0]

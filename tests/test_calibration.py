@@ -40,8 +40,9 @@ def write_variant(path: Path, signal: str, rubric_id: str = "coach", **evidence:
     overridden = load_library().rubric("base").signals[signal].model_dump(exclude_none=True)
     overridden["evidence"].update({"scorer": "weights", **evidence})
     with path.open("w", encoding="utf-8") as handle:
-        YAML(typ="safe").dump({"id": rubric_id, "title": "Coach's copy", "extends": "base",
-                               "signals": {signal: overridden}}, handle)
+        YAML(typ="safe").dump(
+            {"id": rubric_id, "title": "Coach's copy", "extends": "base", "signals": {signal: overridden}}, handle
+        )
     return path
 
 
@@ -65,8 +66,9 @@ def test_figures_on_a_hand_checked_case() -> None:
     # spearman: score ranks 1, 3.5, 3.5, 2 against 1, 2, 3, 4: sxy = 1.5, sxx = 5, syy = 4.5 -> 1.5 / sqrt(22.5).
     # qwk: observed weight (1 + 4) / 9; expected: column totals 1, 1, 2, 0 over n = 4 times the column's
     # weight sums 14/9, 6/9, 6/9, 14/9 -> 8/9; kappa = 1 - 5/8.
-    pairs = [pair("ownership", label, score, i) for i, (label, score) in enumerate(zip(LEVELS, [1, 3, 3, 2],
-                                                                                       strict=True))]
+    pairs = [
+        pair("ownership", label, score, i) for i, (label, score) in enumerate(zip(LEVELS, [1, 3, 3, 2], strict=True))
+    ]
     block = figures(pairs, LEVELS, worst=5)
     assert block["n"] == 4
     assert block["exact"] == 0.5 and block["adjacent"] == 0.75
@@ -74,12 +76,19 @@ def test_figures_on_a_hand_checked_case() -> None:
     assert block["qwk"] == pytest.approx(0.375)
     assert block["confusion"] == [[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 1, 0], [0, 1, 0, 0]]
     assert [(d["item"], d["label"], d["score"], d["quote"]) for d in block["worst"]] == [
-        ("sheet.yaml#3", 4, 2, "quote 3"), ("sheet.yaml#1", 2, 3, "quote 1")]
+        ("sheet.yaml#3", 4, 2, "quote 3"),
+        ("sheet.yaml#1", 2, 3, "quote 1"),
+    ]
 
 
 def test_the_report_has_every_signal_and_overall_apart() -> None:
-    pairs = [pair("ownership", 3, 3, 0), pair("ownership", 2, 2, 1), pair("overall", 2, 2, 0),
-             pair("overall", 2, 3, 1), pair("delivery_metrics", 1, 4, 0)]
+    pairs = [
+        pair("ownership", 3, 3, 0),
+        pair("ownership", 2, 2, 1),
+        pair("overall", 2, 2, 0),
+        pair("overall", 2, 3, 1),
+        pair("delivery_metrics", 1, 4, 0),
+    ]
     report = calibration_report(pairs, LEVELS, worst=1)
     assert list(report["signals"]) == ["ownership", "delivery_metrics"]
     assert report["signals"]["ownership"]["exact"] == 1.0 and report["signals"]["ownership"]["worst"] == []
@@ -89,11 +98,19 @@ def test_the_report_has_every_signal_and_overall_apart() -> None:
 
 
 def test_pairs_quote_the_grader_or_the_answer_and_carry_the_expert_reason() -> None:
-    labelled = SheetRound(round="bar-raiser", question="Q?", answer="I decided to cut scope.\nIt shipped.",
-                          labels={"ownership": 3, "market_sizing": 2, "overall": 3},
-                          reasons={"ownership": "A first-person call."})
-    grade = RoundGrade(round="bar-raiser", grader="offline", overall=OverallScore(score=2, label="Lean no hire"),
-                       signals={"ownership": SignalGrade(score=4, evidence=["I decided to cut scope."])})
+    labelled = SheetRound(
+        round="bar-raiser",
+        question="Q?",
+        answer="I decided to cut scope.\nIt shipped.",
+        labels={"ownership": 3, "market_sizing": 2, "overall": 3},
+        reasons={"ownership": "A first-person call."},
+    )
+    grade = RoundGrade(
+        round="bar-raiser",
+        grader="offline",
+        overall=OverallScore(score=2, label="Lean no hire"),
+        signals={"ownership": SignalGrade(score=4, evidence=["I decided to cut scope."])},
+    )
     ownership, overall = pairs_for("sheet.yaml#0", labelled, grade)
     assert (ownership.signal, ownership.label, ownership.score) == ("ownership", 3, 4)
     assert ownership.quote == "I decided to cut scope." and ownership.reason == "A first-person call."
@@ -117,7 +134,8 @@ def test_calibrate_json_keys_and_the_saved_latest_calibration() -> None:
             assert {"item", "signal", "label", "score", "quote"} <= set(worst) and worst["label"] != worst["score"]
     assert document["overall"]["n"] == 8
     assert {"ownership", "delivery_metrics", "customer_obsession", "cross_functional_influence"} <= set(
-        document["signals"])
+        document["signals"]
+    )
     saved = calibrations_dir() / "base.json"
     assert saved.stat().st_mode & 0o777 == 0o600
     assert latest_calibration("base") == document
@@ -135,8 +153,9 @@ def test_a_changed_threshold_or_cue_moves_the_agreement(tmp_path: Path, capsys: 
     assert stricter["signals"]["ownership"]["confusion"] != before["signals"]["ownership"]["confusion"]
     assert stricter["signals"]["delivery_metrics"] == before["signals"]["delivery_metrics"], "only ownership moved"
     assert stricter["previous"]["at"] == before["at"]
-    assert stricter["previous"]["signals"]["ownership"] == dict(zip(METRICS, headline(before["signals"]["ownership"]),
-                                                                    strict=True))
+    assert stricter["previous"]["signals"]["ownership"] == dict(
+        zip(METRICS, headline(before["signals"]["ownership"]), strict=True)
+    )
     shown = render_table(stricter).splitlines()
     assert any(line.startswith("ownership") and "(" in line for line in shown), "the change is shown beside it"
     assert latest_calibration("coach")["signals"]["ownership"] == stricter["signals"]["ownership"]

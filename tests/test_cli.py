@@ -28,8 +28,7 @@ def test_help_lists_commands_and_example() -> None:
 
 
 def test_every_subcommand_help_has_an_example() -> None:
-    for args in (("rubrics", "validate"), ("rubrics", "schema"), ("loops", "list"),
-                 ("questions", "list")):
+    for args in (("rubrics", "validate"), ("rubrics", "schema"), ("loops", "list"), ("questions", "list")):
         result = run_cli(*args, "--help")
         assert result.returncode == 0, result.stderr
         assert "example:\n  mockloop" in result.stdout

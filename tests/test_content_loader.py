@@ -211,8 +211,9 @@ def test_a_yaml_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
 def test_non_finite_numbers_are_refused_with_their_line(tmp_path: Path, edit: str, where: str, written: str) -> None:
     path = write(tmp_path / "r.yaml", GOOD_RUBRIC.replace(edit, where))
     [problem] = problems_of(path)
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if written.lstrip("-") in text
-                or "1e999" in text)
+    line = next(
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if written.lstrip("-") in text or "1e999" in text
+    )
     assert problem.startswith(f"{path}:{line}:") and f"{written} is not a finite number" in problem
     assert validate_paths([path])[0]
 
@@ -225,8 +226,12 @@ def test_a_control_character_is_reported_at_its_line_and_column(tmp_path: Path) 
 
 
 def test_a_huge_value_is_not_echoed_whole(tmp_path: Path) -> None:
-    path = write(tmp_path / "r.yaml", GOOD_RUBRIC.replace("id: mini", "id: M" + "x" * 1_000_000)
-                 .replace("title: Mini rubric", "title: Mini rubric\n\"\\e[2J\": 1"))
+    path = write(
+        tmp_path / "r.yaml",
+        GOOD_RUBRIC.replace("id: mini", "id: M" + "x" * 1_000_000).replace(
+            "title: Mini rubric", 'title: Mini rubric\n"\\e[2J": 1'
+        ),
+    )
     problems = problems_of(path)
     assert problems and all(len(p) < 600 for p in problems)
     assert "characters)" in problems[0]
@@ -246,8 +251,11 @@ def test_validating_a_loop_file_checks_its_rubric_and_round_types(tmp_path: Path
     assert any(p.startswith(f"{unknown_round}:") and "does not grade round type 'nosuch-round'" in p for p in shown)
     # a new loop may name the new rubric validated beside it
     rubric = write(tmp_path / "mini.yaml", GOOD_RUBRIC)
-    loop = write(tmp_path / "mini-loop.yaml", "id: mini-loop\ntitle: Mini\ncompany: Amazon\nrole: PM\n"
-                 "rubric: mini\nrounds:\n  - {type: bar-raiser, title: Bar raiser, minutes: 30}\n")
+    loop = write(
+        tmp_path / "mini-loop.yaml",
+        "id: mini-loop\ntitle: Mini\ncompany: Amazon\nrole: PM\n"
+        "rubric: mini\nrounds:\n  - {type: bar-raiser, title: Bar raiser, minutes: 30}\n",
+    )
     assert validate_paths([rubric, loop]) == ([], 2)
 
 
@@ -281,7 +289,7 @@ def test_an_offline_model_file_with_non_finite_numbers_is_refused(tmp_path: Path
     assert '"intercept": ' in text
     head, _, tail = text.partition('"intercept": ')
     number = tail.split(",", 1)[0].split("\n", 1)[0]
-    path = write(tmp_path / "m.model.json", head + '"intercept": NaN' + tail[len(number):])
+    path = write(tmp_path / "m.model.json", head + '"intercept": NaN' + tail[len(number) :])
     with pytest.raises(ContentError) as info:
         load_offline_model(path)
     [problem] = info.value.problems

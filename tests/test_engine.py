@@ -18,11 +18,13 @@ from simulator.grading.offline import OfflineGrader
 from simulator.interviewer import ScriptedInterviewer
 
 THIN = "I helped with the project and it went fine."
-RICH = ("At Cainiao I owned the returns flow for Tmall Global buyers. I interviewed 10 first-time "
-        "cross-border buyers in Shanghai who could not trust refunds. I decided to refund on courier "
-        "scan instead of warehouse receipt because it needed no headcount. Finance objected, so I wrote "
-        "a one-pager and we agreed on a pilot. Refund time went from 9 days to 2 days over eight weeks, "
-        "per the returns dashboard. My mistake was not involving customer service early.")
+RICH = (
+    "At Cainiao I owned the returns flow for Tmall Global buyers. I interviewed 10 first-time "
+    "cross-border buyers in Shanghai who could not trust refunds. I decided to refund on courier "
+    "scan instead of warehouse receipt because it needed no headcount. Finance objected, so I wrote "
+    "a one-pager and we agreed on a pilot. Refund time went from 9 days to 2 days over eight weeks, "
+    "per the returns dashboard. My mistake was not involving customer service early."
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +33,15 @@ def library():
 
 
 def start(library, tmp_path: Path, loop: str = "drill-bar-raiser", seed: int = 1, **kw) -> Session:
-    return Session.start(loop, library=library, directory=tmp_path, grader=kw.pop("grader", OfflineGrader()),
-                         interviewer=ScriptedInterviewer(), seed=seed, **kw)
+    return Session.start(
+        loop,
+        library=library,
+        directory=tmp_path,
+        grader=kw.pop("grader", OfflineGrader()),
+        interviewer=ScriptedInterviewer(),
+        seed=seed,
+        **kw,
+    )
 
 
 def journal_events(session: Session) -> list[dict]:
@@ -148,8 +157,9 @@ async def test_resume_continues_at_next_unanswered_question(library, tmp_path: P
     pending = prompt
     await session.close()
 
-    resumed = Session.resume(None, library=library, directory=tmp_path, grader=OfflineGrader(),
-                             interviewer=ScriptedInterviewer())
+    resumed = Session.resume(
+        None, library=library, directory=tmp_path, grader=OfflineGrader(), interviewer=ScriptedInterviewer()
+    )
     again = await resumed.begin()
     assert again == pending
     assert [e["type"] for e in journal_events(resumed)].count("loop_started") == 1
@@ -157,8 +167,9 @@ async def test_resume_continues_at_next_unanswered_question(library, tmp_path: P
         again = await resumed.submit(RICH)
     await resumed.finish()
     with pytest.raises(SessionError, match="no unfinished session"):
-        Session.resume(None, library=library, directory=tmp_path, grader=OfflineGrader(),
-                       interviewer=ScriptedInterviewer())
+        Session.resume(
+            None, library=library, directory=tmp_path, grader=OfflineGrader(), interviewer=ScriptedInterviewer()
+        )
 
 
 def test_unknown_loop_is_one_clear_error(library, tmp_path: Path) -> None:
@@ -191,17 +202,27 @@ def test_round_clock_counts_active_time_and_notes_overrun() -> None:
 
 
 def _round(signal_scores: dict[str, int], overall: int, round_type: str = "bar-raiser") -> GradedRound:
-    grade = RoundGrade(round=round_type, grader="offline",
-                       signals={s: SignalGrade(score=v, evidence=[f"quote {s}"], rationale="r", next_level="n")
-                                for s, v in signal_scores.items()},
-                       overall=OverallScore(score=overall, label=str(overall)))
+    grade = RoundGrade(
+        round=round_type,
+        grader="offline",
+        signals={
+            s: SignalGrade(score=v, evidence=[f"quote {s}"], rationale="r", next_level="n")
+            for s, v in signal_scores.items()
+        },
+        overall=OverallScore(score=overall, label=str(overall)),
+    )
     return GradedRound(round_type, round_type.title(), grade, "I did things.")
 
 
 def test_debrief_veto_and_hire(library) -> None:
     rubric = library.rubric("base")
-    strong = {"ownership": 4, "delivery_metrics": 4, "customer_obsession": 3, "cross_functional_influence": 3,
-              "structure": 3}
+    strong = {
+        "ownership": 4,
+        "delivery_metrics": 4,
+        "customer_obsession": 3,
+        "cross_functional_influence": 3,
+        "structure": 3,
+    }
     hire = build_debrief([_round(strong, 4)], rubric)
     assert hire.decision == "hire" and "reaches the bar" in hire.rule
     vetoed = build_debrief([_round({**strong, "ownership": 1}, 3)], rubric)
@@ -239,8 +260,9 @@ async def test_resume_when_a_planned_question_left_the_banks(library, tmp_path: 
     started["rounds"][0]["question_ids"][1] = "a-question-nobody-has"
     journal.write_text("\n".join([json.dumps(started), *lines[1:]]) + "\n")
 
-    resumed = Session.resume(None, library=library, directory=tmp_path, grader=OfflineGrader(),
-                             interviewer=ScriptedInterviewer())
+    resumed = Session.resume(
+        None, library=library, directory=tmp_path, grader=OfflineGrader(), interviewer=ScriptedInterviewer()
+    )
     prompt = await resumed.begin()
     assert prompt is not None and prompt.kind == "question"
     assert prompt.question_id not in (None, "a-question-nobody-has")
@@ -294,8 +316,9 @@ async def test_a_kill_between_loop_finished_and_the_final_file_is_mended_by_any_
     final = tmp_path / f"{session.id}.json"
     assert not final.exists()
     with pytest.raises(SessionError, match="is finished"):
-        Session.resume(session.id, library=library, directory=tmp_path, grader=OfflineGrader(),
-                       interviewer=ScriptedInterviewer())
+        Session.resume(
+            session.id, library=library, directory=tmp_path, grader=OfflineGrader(), interviewer=ScriptedInterviewer()
+        )
     assert final.exists() and stat.S_IMODE(final.stat().st_mode) == 0o600
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
     transcript, _ = load_session(tmp_path, session.id)

@@ -37,8 +37,14 @@ def held_out() -> dict:
 def test_the_golden_set_has_many_authors_and_every_trap() -> None:
     sheets = golden_sheets()
     assert len({s.group for s in sheets}) >= 8 and len(sheets) >= 380
-    assert {s.labelled.trap for s in sheets} >= {"keyword-stuffing", "fluent-empty", "numbers-no-baseline",
-                                                 "we-only", "injection", "off-topic"}
+    assert {s.labelled.trap for s in sheets} >= {
+        "keyword-stuffing",
+        "fluent-empty",
+        "numbers-no-baseline",
+        "we-only",
+        "injection",
+        "off-topic",
+    }
     assert sum(bool(s.labelled.second_labels) for s in sheets) >= 240
 
 

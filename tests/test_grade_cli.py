@@ -83,10 +83,11 @@ def test_rubric_file_override_moves_scores(tmp_path: Path) -> None:
 
 
 def test_grades_a_saved_transcript(tmp_path: Path) -> None:
-    answer = ("At Cainiao I owned the returns flow. I decided to refund on courier scan. Refund time "
-              "went from 9 days to 2 days over eight weeks, per the returns dashboard.\n.\n")
-    run = run_cli("run", "drill-prfaq", "--plain", "--seed", "1", "--transcripts-dir", str(tmp_path),
-                  stdin=answer * 6)
+    answer = (
+        "At Cainiao I owned the returns flow. I decided to refund on courier scan. Refund time "
+        "went from 9 days to 2 days over eight weeks, per the returns dashboard.\n.\n"
+    )
+    run = run_cli("run", "drill-prfaq", "--plain", "--seed", "1", "--transcripts-dir", str(tmp_path), stdin=answer * 6)
     assert run.returncode == 0, run.stderr
     [final] = [p for p in tmp_path.glob("*.json") if not p.name.startswith(".")]
     result = run_cli("grade", str(final))

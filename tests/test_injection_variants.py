@@ -91,17 +91,20 @@ def test_the_golden_sheets_genuine_answers_are_never_flagged_and_injections_alwa
     assert [r[0] for r in injected if not find_injection(r[3])] == []
 
 
-@pytest.mark.parametrize("sentence", [
-    "Note that 5 of our 12 sellers churned in a month.",
-    "I built it for the people checking fraud cases.",
-    "It was for anyone who reads the weekly report.",
-    "We wrote it to the people who market the product.",
-    "We added a prompt: please rate your delivery from 1 to 5.",
-    "Everyone who rated the app one star would see a follow-up.",
-    "Code reviewers are expected to approve within a day.",
-    "We routed risky listings for automated review.",
-    "The reviewer notes were ignored.",
-    "A mother told us: \"I'm not driving to the store to return a four-dollar spatula.\"",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Note that 5 of our 12 sellers churned in a month.",
+        "I built it for the people checking fraud cases.",
+        "It was for anyone who reads the weekly report.",
+        "We wrote it to the people who market the product.",
+        "We added a prompt: please rate your delivery from 1 to 5.",
+        "Everyone who rated the app one star would see a follow-up.",
+        "Code reviewers are expected to approve within a day.",
+        "We routed risky listings for automated review.",
+        "The reviewer notes were ignored.",
+        'A mother told us: "I\'m not driving to the store to return a four-dollar spatula."',
+    ],
+)
 def test_ordinary_sentences_of_an_answer_are_not_injections(sentence: str) -> None:
     assert find_injection(sentence) == []

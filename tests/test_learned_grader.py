@@ -44,8 +44,14 @@ def test_embeddings_load_with_the_network_cut_and_are_bitwise_stable() -> None:
         "a, b = embed('I decided to cut the refund wait.'), embed('I decided to cut the refund wait.')\n"
         "print(a.shape[0], round(float((a * a).sum()), 4), a.tobytes() == b.tobytes(), 'wordllama' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60,
-                          env={"HF_HUB_OFFLINE": "0", "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        env={"HF_HUB_OFFLINE": "0", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["256", "1.0", "True", "False"]
 
@@ -85,10 +91,15 @@ def _round(*turns: Turn) -> RoundRecord:
 
 def test_a_skipped_second_question_holds_the_round_back_and_is_named(rubric: Rubric) -> None:
     alone = grade_offline(from_round(_round(Turn(kind="question", text=QUESTION, answer=STRONG))), rubric)
-    both = grade_offline(from_round(_round(
-        Turn(kind="question", text=QUESTION, answer=STRONG),
-        Turn(kind="question", text="Tell me about your biggest failure.", skipped=True),
-    )), rubric)
+    both = grade_offline(
+        from_round(
+            _round(
+                Turn(kind="question", text=QUESTION, answer=STRONG),
+                Turn(kind="question", text="Tell me about your biggest failure.", skipped=True),
+            )
+        ),
+        rubric,
+    )
     assert alone.overall.score >= 3
     assert both.overall.score <= 2 < alone.overall.score
     assert [(q.skipped, q.score) for q in both.questions] == [(False, alone.overall.score), (True, 1)]
@@ -96,11 +107,13 @@ def test_a_skipped_second_question_holds_the_round_back_and_is_named(rubric: Rub
 
 
 def test_follow_up_answers_count_with_their_question(rubric: Rubric) -> None:
-    request = from_round(_round(
-        Turn(kind="question", text=QUESTION, answer=STRONG[:400]),
-        Turn(kind="followup", text="What was the number before?", answer=STRONG[400:]),
-        Turn(kind="question", text="Tell me about a failure.", answer=STRONG),
-    ))
+    request = from_round(
+        _round(
+            Turn(kind="question", text=QUESTION, answer=STRONG[:400]),
+            Turn(kind="followup", text="What was the number before?", answer=STRONG[400:]),
+            Turn(kind="question", text="Tell me about a failure.", answer=STRONG),
+        )
+    )
     assert [p.question for p in request.parts] == [QUESTION, "Tell me about a failure."]
     assert all(part.answer in request.answer for part in request.parts)
 
@@ -111,7 +124,8 @@ def test_a_broken_model_file_is_one_line_naming_file_and_line(tmp_path: Path) ->
     (rubrics / "coach.yaml").write_text("id: coach\ntitle: Coach\nextends: base\n")
     (rubrics / "coach.model.json").write_text(
         '{\n "signals": {\n  "ownership": {\n   "intercept": 1,\n   "cuts": [1, 2, 3],\n'
-        '   "weights": {"loudness.present": 1}\n  }\n }\n}\n')
+        '   "weights": {"loudness.present": 1}\n  }\n }\n}\n'
+    )
     done = run_cli("rubrics", "validate", cwd=tmp_path)
     assert done.returncode == 1
     assert "coach.model.json:6:" in done.stdout + done.stderr
@@ -136,8 +150,9 @@ def test_a_coach_refit_moves_agreement_and_grade_uses_it(tmp_path: Path) -> None
     (tmp_path / "rubrics").mkdir()
     (tmp_path / "rubrics" / "coach.yaml").write_text("id: coach\ntitle: Coach\nextends: base\n")
 
-    done = run_cli("calibrate", "--rubric", "coach", "--golden", "labels", "--fit", "--format", "json",
-                   cwd=tmp_path, timeout=300)
+    done = run_cli(
+        "calibrate", "--rubric", "coach", "--golden", "labels", "--fit", "--format", "json", cwd=tmp_path, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     model = tmp_path / "rubrics" / "coach.model.json"
@@ -157,8 +172,16 @@ def test_a_coach_refit_moves_agreement_and_grade_uses_it(tmp_path: Path) -> None
 
 
 def test_fit_refuses_to_overwrite_a_shipped_rubric(tmp_path: Path) -> None:
-    done = run_cli("calibrate", "--rubric", "base", "--golden", str(REPO / "rubrics" / "golden" / "tune"),
-                   "--fit", cwd=tmp_path, timeout=300)
+    done = run_cli(
+        "calibrate",
+        "--rubric",
+        "base",
+        "--golden",
+        str(REPO / "rubrics" / "golden" / "tune"),
+        "--fit",
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert done.returncode == 2
     assert "shipped default" in done.stderr and "Traceback" not in done.stderr
 
@@ -179,12 +202,16 @@ def test_a_story_of_another_kind_than_asked_is_off_topic(rubric: Rubric) -> None
 
 
 def test_a_disagreement_told_without_the_word_is_on_topic(rubric: Rubric) -> None:
-    story = ("Ten days before the sale I pulled our hero banner after reading 300 tagged chats: one complaint in "
-             "four came from a buyer misled by '90% off'. Miguel, who ran sales ops, wanted the banner kept "
-             "because it won clicks. I replaced it with a free-shipping offer on a 10% holdout; first-order "
-             "conversion rose from 2.1% to 2.8% and the tickets halved. I gave his flash deals two of my slots.")
-    result = grade_offline(GradeRequest("bar-raiser", "Tell me about a time your stakeholders disagreed with "
-                                        "a decision you made.", story), rubric)
+    story = (
+        "Ten days before the sale I pulled our hero banner after reading 300 tagged chats: one complaint in "
+        "four came from a buyer misled by '90% off'. Miguel, who ran sales ops, wanted the banner kept "
+        "because it won clicks. I replaced it with a free-shipping offer on a 10% holdout; first-order "
+        "conversion rose from 2.1% to 2.8% and the tickets halved. I gave his flash deals two of my slots."
+    )
+    result = grade_offline(
+        GradeRequest("bar-raiser", "Tell me about a time your stakeholders disagreed with a decision you made.", story),
+        rubric,
+    )
     assert "off-topic" not in result.flags
 
 
@@ -206,33 +233,58 @@ def test_no_genuine_golden_answer_is_flagged_and_every_injection_is(rubric: Rubr
     assert flagged == [] and unflagged == [] and high == []
 
 
-@pytest.mark.parametrize(("question", "story", "off_topic"), [
-    ("Tell me about a time you missed a deadline.",
-     "I owned the seller payouts migration. It didn’t land until three weeks after the date I had promised "
-     "finance, because I had not load-tested the bank's file format; I told them the day I knew.", False),
-    ("Tell me about a time you grew retention for a product you owned.",
-     "I owned the Kindle app's reading streaks. Month-two retention rose from 41% to 55% over a quarter after "
-     "I cut the sign-up steps from five to two, which I chose over a rewards scheme.", False),
-])
+@pytest.mark.parametrize(
+    ("question", "story", "off_topic"),
+    [
+        (
+            "Tell me about a time you missed a deadline.",
+            "I owned the seller payouts migration. It didn’t land until three weeks after the date I had promised "
+            "finance, because I had not load-tested the bank's file format; I told them the day I knew.",
+            False,
+        ),
+        (
+            "Tell me about a time you grew retention for a product you owned.",
+            "I owned the Kindle app's reading streaks. Month-two retention rose from 41% to 55% over a quarter after "
+            "I cut the sign-up steps from five to two, which I chose over a rewards scheme.",
+            False,
+        ),
+    ],
+)
 def test_intent_reads_curly_apostrophes_and_grew_is_not_about_people(
-        rubric: Rubric, question: str, story: str, off_topic: bool) -> None:
+    rubric: Rubric, question: str, story: str, off_topic: bool
+) -> None:
     result = grade_offline(GradeRequest("bar-raiser", question, story), rubric)
     assert ("off-topic" in result.flags) is off_topic
 
 
 def test_cross_validation_holds_out_each_author_folder_and_reports_the_checks(tmp_path: Path) -> None:
     golden = REPO / "rubrics" / "golden"
-    done = run_cli("calibrate", "--rubric", "base", "--golden", str(golden / "tune"), str(golden / "finch"),
-                   "--cv", "--from-scratch", "--format", "json", cwd=tmp_path, timeout=300)
+    done = run_cli(
+        "calibrate",
+        "--rubric",
+        "base",
+        "--golden",
+        str(golden / "tune"),
+        str(golden / "finch"),
+        "--cv",
+        "--from-scratch",
+        "--format",
+        "json",
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     held_out = json.loads(done.stdout)["cross_validated"]
     assert held_out["groups"] == ["finch", "tune"]
     checks = held_out["checks"]
     assert set(checks["baselines"]) == {"words", "numbers"}
     assert checks["styles"]["concise-strong"]["n"] == sum(
-        1 for folder in ("tune", "finch") for p in (golden / folder).glob("*.yaml")
+        1
+        for folder in ("tune", "finch")
+        for p in (golden / folder).glob("*.yaml")
         for line in p.read_text().splitlines()
-        if line.strip() == "style: concise-strong")
+        if line.strip() == "style: concise-strong"
+    )
     assert isinstance(checks["traps"]["over_ceiling"], list) and checks["genuine_flagged"] == []
 
 

@@ -95,8 +95,7 @@ def test_doctor_names_the_file_line_and_column_of_a_yaml_syntax_error(tmp_path: 
 def grade(tmp_path: Path, *args: str, **env: str) -> tuple[list[dict[str, object]], list[str]]:
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(SHEET, encoding="utf-8")
-    result = run_cli("grade", str(sheet), "--grader", "llm", *args, env={"MOCKLOOP_MODEL": MODEL, **env},
-                     timeout=60)
+    result = run_cli("grade", str(sheet), "--grader", "llm", *args, env={"MOCKLOOP_MODEL": MODEL, **env}, timeout=60)
     assert result.returncode == 0, result.stderr
     no_traceback(result.stderr)
     [entry] = json.loads(result.stdout)["results"]
@@ -135,9 +134,14 @@ def library() -> Library:
 
 
 def followup_context(library: Library) -> FollowupContext:
-    return FollowupContext(round_type="bar-raiser", question=library.questions["br-owned-beyond-role"],
-                           answers=("I helped with the project and it went fine.",), asked=(), remaining=2,
-                           rubric=library.rubric("amazon-pm"))
+    return FollowupContext(
+        round_type="bar-raiser",
+        question=library.questions["br-owned-beyond-role"],
+        answers=("I helped with the project and it went fine.",),
+        asked=(),
+        remaining=2,
+        rubric=library.rubric("amazon-pm"),
+    )
 
 
 async def test_the_interviewer_falls_back_on_an_endpoint_that_is_not_openai_compatible(
@@ -155,8 +159,10 @@ async def test_the_interviewer_falls_back_on_an_endpoint_that_is_not_openai_comp
 
 async def test_the_interviewer_falls_back_on_a_malformed_base_url(library: Library) -> None:
     ctx = followup_context(library)
-    llm = LLMInterviewer(LLMSession(resolve_settings({"base_url": BAD_URL}, env={}, config_path=Path("/nonexistent"))),
-                         fallback=ScriptedInterviewer())
+    llm = LLMInterviewer(
+        LLMSession(resolve_settings({"base_url": BAD_URL}, env={}, config_path=Path("/nonexistent"))),
+        fallback=ScriptedInterviewer(),
+    )
     assert await llm.followup(ctx) == await ScriptedInterviewer().followup(ctx)
     await llm.aclose()
     assert llm.fallbacks[0].startswith(f"bad base URL '{BAD_URL}'")
@@ -166,9 +172,19 @@ def test_a_plain_mode_run_against_an_html_server_goes_on_with_the_scripted_inter
     answer = "At Cainiao I owned the returns flow and we made refunds faster for buyers."
     with FakeOpenAI() as server:
         server.default[CHAT] = html_page()
-        result = run_cli("run", "drill-bar-raiser", "--plain", "--interviewer", "llm", "--seed", "2",
-                         "--transcripts-dir", str(tmp_path), stdin=f"{answer}\n.\n" * 4,
-                         env={"OPENAI_BASE_URL": server.base_url, "MOCKLOOP_MODEL": MODEL})
+        result = run_cli(
+            "run",
+            "drill-bar-raiser",
+            "--plain",
+            "--interviewer",
+            "llm",
+            "--seed",
+            "2",
+            "--transcripts-dir",
+            str(tmp_path),
+            stdin=f"{answer}\n.\n" * 4,
+            env={"OPENAI_BASE_URL": server.base_url, "MOCKLOOP_MODEL": MODEL},
+        )
         asked = len(server.requests_to(CHAT))
     assert result.returncode == 0, result.stderr
     no_traceback(result.stdout + result.stderr)

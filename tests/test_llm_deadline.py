@@ -106,10 +106,14 @@ async def test_grading_falls_back_at_the_deadline(fake_openai: FakeOpenAI, rubri
     settings = settings_for(fake_openai, timeout=DEADLINE, max_attempts=1)
     offline = OfflineGrader()
     grader = LLMGrader(LLMSession(settings), fallback=offline)
-    request = GradeRequest("bar-raiser", "Tell me about a time you owned an outcome.",
-                           "I decided to rebuild the billing flow and cut failed payments by 30% in a quarter.")
+    request = GradeRequest(
+        "bar-raiser",
+        "Tell me about a time you owned an outcome.",
+        "I decided to rebuild the billing flow and cut failed payments by 30% in a quarter.",
+    )
     await offline.grade(request, rubric)  # loading the offline grader is not timed
     import openai  # nor is importing openai  # noqa: F401
+
     started = time.monotonic()
     grade = await grader.grade(request, rubric)
     elapsed = time.monotonic() - started
@@ -132,8 +136,13 @@ def test_doctor_ends_at_the_deadline(fake_openai: FakeOpenAI, route: str) -> Non
     else:
         fake_openai.default[CHAT] = trickled()
     started = time.monotonic()
-    result = run_cli("doctor", "--timeout", str(DEADLINE), env={"OPENAI_BASE_URL": fake_openai.base_url,
-                                                                 "MOCKLOOP_MODEL": MODEL}, timeout=30)
+    result = run_cli(
+        "doctor",
+        "--timeout",
+        str(DEADLINE),
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
+        timeout=30,
+    )
     elapsed = time.monotonic() - started
     assert result.returncode == 1
     assert "deadline" in result.stdout, result.stdout
@@ -145,12 +154,22 @@ def test_grade_takes_the_deadline_flag(fake_openai: FakeOpenAI, tmp_path: Path) 
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.yaml").write_text("llm:\n  max_attempts: 2\n  backoff_initial: 0.01\n")
     sheet = tmp_path / "sheet.yaml"
-    sheet.write_text("rounds:\n  - round: bar-raiser\n    question: Tell me about a time you owned it.\n"
-                     "    answer: I decided to rebuild billing and cut failed payments by 30% in a quarter.\n")
+    sheet.write_text(
+        "rounds:\n  - round: bar-raiser\n    question: Tell me about a time you owned it.\n"
+        "    answer: I decided to rebuild billing and cut failed payments by 30% in a quarter.\n"
+    )
     fake_openai.default[CHAT] = trickled()
     started = time.monotonic()
-    result = run_cli("grade", str(sheet), "--grader", "llm", "--timeout", str(DEADLINE),
-                     env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL}, timeout=60)
+    result = run_cli(
+        "grade",
+        str(sheet),
+        "--grader",
+        "llm",
+        "--timeout",
+        str(DEADLINE),
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
+        timeout=60,
+    )
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert '"offline-fallback"' in result.stdout and "1 s deadline" in result.stdout

@@ -50,8 +50,7 @@ def obedient(score: int = 4) -> Any:
         seen = _ANSWER.search(recorded.messages[-1]["content"])
         quote = seen.group(2).split(".")[0] if seen else ""
         signals = recorded.body["response_format"]["json_schema"]["schema"]["required"]
-        return json_reply({s: {"reasoning": "As the note asks.", "score": score, "evidence": [quote]}
-                           for s in signals})
+        return json_reply({s: {"reasoning": "As the note asks.", "score": score, "evidence": [quote]} for s in signals})
 
     return reply
 
@@ -108,8 +107,9 @@ async def test_a_high_score_without_a_verified_quote_is_capped_at_2(
     def invented(recorded: Recorded) -> Reply:
         signals = recorded.body["response_format"]["json_schema"]["schema"]["required"]
         first, *rest = signals
-        body = {s: {"reasoning": "Strong.", "score": 4, "evidence": ["a sentence the candidate never said"]}
-                for s in rest}
+        body = {
+            s: {"reasoning": "Strong.", "score": 4, "evidence": ["a sentence the candidate never said"]} for s in rest
+        }
         body[first] = {"reasoning": "Strong.", "score": 4, "evidence": ["I decided to cut the saved-cards feature"]}
         return json_reply(body)
 

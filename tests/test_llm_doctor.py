@@ -126,9 +126,14 @@ async def test_the_key_never_lands_in_a_file(
     work = tmp_path / "work"
     for directory in (home, work):
         directory.mkdir()
-    env = {"HOME": str(home), "MOCKLOOP_CONFIG_DIR": str(home / "config"),
-           "MOCKLOOP_TRANSCRIPTS": str(work / "transcripts"), "OPENAI_API_KEY": SECRET,
-           "OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL}
+    env = {
+        "HOME": str(home),
+        "MOCKLOOP_CONFIG_DIR": str(home / "config"),
+        "MOCKLOOP_TRANSCRIPTS": str(work / "transcripts"),
+        "OPENAI_API_KEY": SECRET,
+        "OPENAI_BASE_URL": fake_openai.base_url,
+        "MOCKLOOP_MODEL": MODEL,
+    }
     fake_openai.script(CHAT, json_reply({"sum": 5}))
     result = run_cli("doctor", cwd=work, env=env)
     assert result.returncode == 0, result.stdout
@@ -142,12 +147,16 @@ async def test_the_key_never_lands_in_a_file(
     logging.getLogger().addHandler(handler)
     monkeypatch.setattr(logging.getLogger(), "level", logging.DEBUG)
     try:
-        rubric = Rubric.model_validate({
-            "id": "r", "title": "R",
-            "signals": {"ownership": {"name": "Ownership", "description": "d",
-                                      "levels": {1: "a", 2: "b", 3: "c", 4: "d"}}},
-            "rounds": {"bar-raiser": {"signals": {"ownership": 1}}},
-        })
+        rubric = Rubric.model_validate(
+            {
+                "id": "r",
+                "title": "R",
+                "signals": {
+                    "ownership": {"name": "Ownership", "description": "d", "levels": {1: "a", 2: "b", 3: "c", 4: "d"}}
+                },
+                "rounds": {"bar-raiser": {"signals": {"ownership": 1}}},
+            }
+        )
         fake_openai.default[CHAT] = error(503, "down")
         grader = make_llm_grader(settings_for(fake_openai, api_key=SECRET, max_attempts=2))
         with pytest.raises(LLMUnavailable, match="503"):

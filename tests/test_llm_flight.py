@@ -72,9 +72,7 @@ async def test_the_first_request_leaves_at_once_and_rounds_start_as_slots_free_u
     assert [g.question for g in grades] == [r.question for r, _ in jobs]
 
 
-async def test_the_json_mode_decision_reaches_rounds_already_in_flight(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_the_json_mode_decision_reaches_rounds_already_in_flight(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     def no_schema(recorded: Recorded) -> Reply:
         if recorded.body["response_format"]["type"] == "json_schema":
             return error(400, "response_format type 'json_schema' is not supported by this server")

@@ -29,8 +29,10 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 
 def test_per_role_settings_come_from_the_config_file(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
-    config.write_text("llm:\n  temperature: 0.3\n  grader: {temperature: 0, seed: 7, max_tokens: 900}\n"
-                      "  interviewer: {max_tokens: 120}\n")
+    config.write_text(
+        "llm:\n  temperature: 0.3\n  grader: {temperature: 0, seed: 7, max_tokens: 900}\n"
+        "  interviewer: {max_tokens: 120}\n"
+    )
     settings = resolve_settings(env={}, config_path=config)
     assert settings.generation_for("grader") == {"temperature": 0, "seed": 7, "max_tokens": 900}
     assert settings.generation_for("interviewer") == {"temperature": 0.3, "max_tokens": 120}
@@ -64,8 +66,7 @@ async def test_nothing_is_sent_when_nothing_is_set(fake_openai: FakeOpenAI, rubr
 
 async def test_the_interviewer_sends_its_own_settings(fake_openai: FakeOpenAI) -> None:
     fake_openai.script(CHAT, streamed(PROBE))
-    settings = settings_for(fake_openai, interviewer={"temperature": 0.8, "max_tokens": 120},
-                            grader={"seed": 1})
+    settings = settings_for(fake_openai, interviewer={"temperature": 0.8, "max_tokens": 120}, grader={"seed": 1})
     llm = LLMInterviewer(LLMSession(settings), fallback=ScriptedInterviewer())
     assert await llm.followup(context(load_library())) is not None
     await llm.aclose()

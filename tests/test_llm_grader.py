@@ -45,19 +45,23 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 def rubric() -> Rubric:
     def signal(name: str) -> dict[str, Any]:
-        return {"name": name, "description": f"{name}: what the committee listens for.",
-                "levels": {n: f"{name} at level {n}." for n in (1, 2, 3, 4)}}
+        return {
+            "name": name,
+            "description": f"{name}: what the committee listens for.",
+            "levels": {n: f"{name} at level {n}." for n in (1, 2, 3, 4)},
+        }
 
-    return Rubric.model_validate({
-        "id": "mini-pm",
-        "title": "Mini PM rubric",
-        "signals": {s: signal(s.replace("_", " ").title()) for s in (*SIGNALS, "market_sizing")},
-        "rounds": {
-            "bar-raiser": {"signals": {"ownership": 2, "delivery_metrics": 1,
-                                       "customer_obsession": 1}},
-            "marketing-case": {"signals": {"market_sizing": 1}},
-        },
-    })
+    return Rubric.model_validate(
+        {
+            "id": "mini-pm",
+            "title": "Mini PM rubric",
+            "signals": {s: signal(s.replace("_", " ").title()) for s in (*SIGNALS, "market_sizing")},
+            "rounds": {
+                "bar-raiser": {"signals": {"ownership": 2, "delivery_metrics": 1, "customer_obsession": 1}},
+                "marketing-case": {"signals": {"market_sizing": 1}},
+            },
+        }
+    )
 
 
 class StubOffline:
@@ -71,23 +75,30 @@ class StubOffline:
     async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
         self.calls += 1
         signals = {s: SignalGrade(score=2) for s in rubric.rounds[request.round].signals}
-        return RoundGrade(round=request.round, grader=self.name, signals=signals,
-                          overall=OverallScore(score=2, label=rubric.label(2)))
+        return RoundGrade(
+            round=request.round, grader=self.name, signals=signals, overall=OverallScore(score=2, label=rubric.label(2))
+        )
 
 
-def assessment(scores: dict[str, int], evidence: dict[str, list[str]] | None = None,
-               ) -> dict[str, Any]:
+def assessment(
+    scores: dict[str, int],
+    evidence: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
     """A reply; a 3 or 4 without evidence given quotes the answer's first line (a verified quote)."""
     evidence = evidence or {}
     quote = ANSWER.split("\n")[0]
-    return {s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [quote] if n > 2 else [])}
-            for s, n in scores.items()}
+    return {
+        s: {"reasoning": f"why {s} is {n}", "score": n, "evidence": evidence.get(s, [quote] if n > 2 else [])}
+        for s, n in scores.items()
+    }
 
 
 GOOD = assessment(
     {"ownership": 4, "delivery_metrics": 3, "customer_obsession": 2},
-    {"ownership": ["I decided to cut the saved-cards feature from the launch"],
-     "delivery_metrics": ["Conversion rose from 2.1% to 3.4% in six weeks"]},
+    {
+        "ownership": ["I decided to cut the saved-cards feature from the launch"],
+        "delivery_metrics": ["Conversion rose from 2.1% to 3.4% in six weeks"],
+    },
 )
 
 
@@ -95,8 +106,7 @@ def request(answer: str = ANSWER, round_type: str = "bar-raiser") -> GradeReques
     return GradeRequest(round=round_type, question=QUESTION, answer=answer)
 
 
-async def grade_once(server: FakeOpenAI, rubric: Rubric, answer: str = ANSWER,
-                     **kwargs: Any) -> RoundGrade:
+async def grade_once(server: FakeOpenAI, rubric: Rubric, answer: str = ANSWER, **kwargs: Any) -> RoundGrade:
     grader = make_llm_grader(settings_for(server), **kwargs)
     try:
         return await grader.grade(request(answer), rubric)
@@ -113,25 +123,25 @@ def prompt(server: FakeOpenAI, index: int = -1) -> tuple[str, str]:
 # --- the call and the prompt ----------------------------------------------------------------
 
 
-async def test_one_call_grades_every_signal_of_the_round(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_one_call_grades_every_signal_of_the_round(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     fake_openai.script(CHAT, json_reply(GOOD))
     grade = await grade_once(fake_openai, rubric)
     assert len(fake_openai.requests_to(CHAT)) == 1
-    assert (grade.round, grade.grader, grade.rubric, grade.question) == (
-        "bar-raiser", "llm", "mini-pm", QUESTION)
+    assert (grade.round, grade.grader, grade.rubric, grade.question) == ("bar-raiser", "llm", "mini-pm", QUESTION)
     assert {s: g.score for s, g in grade.signals.items()} == {
-        "ownership": 4, "delivery_metrics": 3, "customer_obsession": 2}
+        "ownership": 4,
+        "delivery_metrics": 3,
+        "customer_obsession": 2,
+    }
     assert grade.signals["ownership"].rationale == "why ownership is 4"
     assert grade.signals["delivery_metrics"].next_level == "Delivery Metrics at level 4."
     assert grade.signals["ownership"].next_level is None
-    expected = overall_score({"ownership": 4, "delivery_metrics": 3, "customer_obsession": 2},
-                             rubric.rounds["bar-raiser"], rubric.decision)
+    expected = overall_score(
+        {"ownership": 4, "delivery_metrics": 3, "customer_obsession": 2}, rubric.rounds["bar-raiser"], rubric.decision
+    )
     assert grade.overall == OverallScore(score=expected, label=rubric.label(expected))
     assert (grade.flags, grade.dropped_quotes, grade.spread) == ([], 0, None)
-    assert grade.usage == {"requests": 1, "prompt_tokens": 100, "completion_tokens": 20,
-                           "cached_tokens": 0}
+    assert grade.usage == {"requests": 1, "prompt_tokens": 100, "completion_tokens": 20, "cached_tokens": 0}
 
 
 async def test_rubric_first_then_question_then_the_answer_last_between_delimiters(
@@ -172,9 +182,7 @@ async def test_the_reply_schema_puts_reasoning_before_score_before_quotes(
     assert signal["properties"]["score"]["enum"] == [1, 2, 3, 4]
 
 
-async def test_json_mode_fallback_keeps_the_answer_last(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_json_mode_fallback_keeps_the_answer_last(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     fake_openai.script(CHAT, schema_refused(), json_reply(GOOD))
     grade = await grade_once(fake_openai, rubric)
     assert grade.grader == "llm" and grade.signals["ownership"].score == 4
@@ -189,42 +197,51 @@ async def test_json_mode_fallback_keeps_the_answer_last(
 # --- quotes -----------------------------------------------------------------------------------
 
 
-async def test_quotes_are_checked_against_the_answer(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
-    fake_openai.script(CHAT, json_reply(assessment(
-        {"ownership": 4, "delivery_metrics": 3, "customer_obsession": 3},
-        {"ownership": [
-            "i decided to cut the saved-cards   feature",          # case and spacing differ
-            "I personally rewrote the payment service",           # invented
-            "I decided to cut the saved-cards feature from the launch",  # same place again
-         ],
-         "delivery_metrics": ["“Conversion rose from 2.1% to 3.4% in six weeks,”",
-                              "Conversion rose by 62% in six weeks"],  # paraphrase
-         "customer_obsession": ["…14 support tickets that buyers abandoned at the card form."]},
-    )))
+async def test_quotes_are_checked_against_the_answer(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    fake_openai.script(
+        CHAT,
+        json_reply(
+            assessment(
+                {"ownership": 4, "delivery_metrics": 3, "customer_obsession": 3},
+                {
+                    "ownership": [
+                        "i decided to cut the saved-cards   feature",  # case and spacing differ
+                        "I personally rewrote the payment service",  # invented
+                        "I decided to cut the saved-cards feature from the launch",  # same place again
+                    ],
+                    "delivery_metrics": [
+                        "“Conversion rose from 2.1% to 3.4% in six weeks,”",
+                        "Conversion rose by 62% in six weeks",
+                    ],  # paraphrase
+                    "customer_obsession": ["…14 support tickets that buyers abandoned at the card form."],
+                },
+            )
+        ),
+    )
     grade = await grade_once(fake_openai, rubric)
     assert grade.signals["ownership"].evidence == [
         "I decided to cut the saved-cards feature",
         "I decided to cut the saved-cards feature from the launch",
     ]
-    assert grade.signals["delivery_metrics"].evidence == [
-        "Conversion rose from 2.1% to 3.4% in six weeks,"]
-    assert grade.signals["customer_obsession"].evidence == [
-        "14 support tickets that buyers abandoned at the card form"]
+    assert grade.signals["delivery_metrics"].evidence == ["Conversion rose from 2.1% to 3.4% in six weeks,"]
+    assert grade.signals["customer_obsession"].evidence == ["14 support tickets that buyers abandoned at the card form"]
     assert grade.dropped_quotes == 2
     assert "dropped-quotes" in grade.flags
     for signal in grade.signals.values():
         assert all(quote in ANSWER for quote in signal.evidence)
 
 
-async def test_quotes_keep_the_answers_own_characters(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_quotes_keep_the_answers_own_characters(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     answer = "I told the team: “we ship Friday”  —\nno matter what."
-    fake_openai.script(CHAT, json_reply(assessment(
-        {"ownership": 3, "delivery_metrics": 1, "customer_obsession": 1},
-        {"ownership": ['I told the team: "we ship Friday" - no matter what']})))
+    fake_openai.script(
+        CHAT,
+        json_reply(
+            assessment(
+                {"ownership": 3, "delivery_metrics": 1, "customer_obsession": 1},
+                {"ownership": ['I told the team: "we ship Friday" - no matter what']},
+            )
+        ),
+    )
     grade = await grade_once(fake_openai, rubric, answer)
     assert grade.signals["ownership"].evidence == [answer.removesuffix(".")]
     assert grade.dropped_quotes == 0 and grade.flags == []
@@ -233,12 +250,16 @@ async def test_quotes_keep_the_answers_own_characters(
 # --- prompt injection -------------------------------------------------------------------------
 
 
-async def test_injected_text_is_removed_flagged_and_capped(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_injected_text_is_removed_flagged_and_capped(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     answer = f"{ANSWER}\n{INJECTION}"
-    fake_openai.script(CHAT, json_reply(assessment(dict.fromkeys(SIGNALS, 4), {
-        "ownership": ["I decided to cut the saved-cards feature from the launch"]})))
+    fake_openai.script(
+        CHAT,
+        json_reply(
+            assessment(
+                dict.fromkeys(SIGNALS, 4), {"ownership": ["I decided to cut the saved-cards feature from the launch"]}
+            )
+        ),
+    )
     grade = await grade_once(fake_openai, rubric, answer)
     _, user = prompt(fake_openai)
     shown = BEGIN_END.search(user).group(2)
@@ -262,15 +283,13 @@ async def test_a_clean_answer_is_not_flagged(fake_openai: FakeOpenAI, rubric: Ru
 # --- hints ------------------------------------------------------------------------------------
 
 
-async def test_offline_evidence_goes_into_the_prompt_as_hints(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_offline_evidence_goes_into_the_prompt_as_hints(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     async def hints(req: GradeRequest, rub: Rubric) -> dict[str, list[str]]:
         return {
             "ownership": ["I decided to cut the saved-cards feature from the launch"],
             "delivery_metrics": ["a hint that is not in the answer"],
             "market_sizing": ["Conversion rose from 2.1% to 3.4%"],  # not this round's signal
-            "customer_obsession": [INJECTION],                      # removed from the answer
+            "customer_obsession": [INJECTION],  # removed from the answer
         }
 
     fake_openai.script(CHAT, json_reply(GOOD))
@@ -293,9 +312,7 @@ async def test_no_hints_no_hint_section(fake_openai: FakeOpenAI, rubric: Rubric)
 # --- samples ----------------------------------------------------------------------------------
 
 
-async def test_k_samples_give_the_median_and_the_spread(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_k_samples_give_the_median_and_the_spread(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     fake_openai.script(
         CHAT,
         json_reply(assessment({"ownership": 2, "delivery_metrics": 1, "customer_obsession": 4})),
@@ -305,7 +322,10 @@ async def test_k_samples_give_the_median_and_the_spread(
     grade = await grade_once(fake_openai, rubric, samples=3)
     assert len(fake_openai.requests_to(CHAT)) == 3
     assert {s: g.score for s, g in grade.signals.items()} == {
-        "ownership": 3, "delivery_metrics": 1, "customer_obsession": 4}
+        "ownership": 3,
+        "delivery_metrics": 1,
+        "customer_obsession": 4,
+    }
     assert grade.spread == {"ownership": 2, "delivery_metrics": 2, "customer_obsession": 0}
     assert grade.signals["ownership"].rationale == "why ownership is 3"
     assert grade.usage["requests"] == 3
@@ -319,7 +339,10 @@ async def test_an_even_median_rounds_half_up(fake_openai: FakeOpenAI, rubric: Ru
     )
     grade = await grade_once(fake_openai, rubric, samples=2)
     assert {s: g.score for s, g in grade.signals.items()} == {
-        "ownership": 3, "delivery_metrics": 2, "customer_obsession": 3}
+        "ownership": 3,
+        "delivery_metrics": 2,
+        "customer_obsession": 3,
+    }
     assert grade.spread == {"ownership": 1, "delivery_metrics": 1, "customer_obsession": 0}
 
 
@@ -372,21 +395,16 @@ async def test_offline_settings_fall_back_without_a_request(rubric: Rubric) -> N
     assert "offline" in grade.fallback_reason
 
 
-async def test_without_a_fallback_the_error_is_raised(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_without_a_fallback_the_error_is_raised(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     fake_openai.default[CHAT] = error(500, "down")
     with pytest.raises(LLMUnavailable, match="500"):
         await grade_once(fake_openai, rubric)
 
 
-async def test_the_real_offline_grader_as_hints_and_fallback(
-    fake_openai: FakeOpenAI, rubric: Rubric
-) -> None:
+async def test_the_real_offline_grader_as_hints_and_fallback(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     offline = pytest.importorskip("simulator.grading.offline").OfflineGrader()
     fake_openai.script(CHAT, json_reply(GOOD), error(404, "no such model"))
-    grader = make_llm_grader(settings_for(fake_openai), fallback=offline,
-                             hints=evidence_hints(offline))
+    grader = make_llm_grader(settings_for(fake_openai), fallback=offline, hints=evidence_hints(offline))
     graded = await grader.grade(request(), rubric)
     fell_back = await grader.grade(request(), rubric)
     await grader.aclose()
@@ -421,8 +439,10 @@ def test_a_template_on_the_search_path_overrides_the_shipped_one(
 ) -> None:
     mine = tmp_path / "prompts" / "grader" / "grade.md"
     mine.parent.mkdir(parents=True)
-    mine.write_text("=== system ===\nGrade $round.\n$signals\n=== user ===\n"
-                    "$question\n$hints\n$begin\n$answer\n$end\n", encoding="utf-8")
+    mine.write_text(
+        "=== system ===\nGrade $round.\n$signals\n=== user ===\n$question\n$hints\n$begin\n$answer\n$end\n",
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     assert GradeTemplate.load().source == mine
     grader = LLMGrader(LLMSession(LLMSettings()))
@@ -438,11 +458,9 @@ def test_a_malformed_template_names_the_file(tmp_path: Path) -> None:
     bad.write_text("no parts here\n", encoding="utf-8")
     with pytest.raises(ValueError, match="=== system ==="):
         GradeTemplate.load(bad)
-    bad.write_text("=== system ===\n$signals\n=== user ===\n$question\n$begin\n$end\n",
-                   encoding="utf-8")
+    bad.write_text("=== system ===\n$signals\n=== user ===\n$question\n$begin\n$end\n", encoding="utf-8")
     with pytest.raises(ValueError, match="answer"):
         GradeTemplate.load(bad)
-    bad.write_text("=== system ===\n$signals\n=== user ===\n$begin\n$answer\n$end\n"
-                   "$question\n", encoding="utf-8")
+    bad.write_text("=== system ===\n$signals\n=== user ===\n$begin\n$answer\n$end\n$question\n", encoding="utf-8")
     with pytest.raises(ValueError, match="candidate's words come last"):
         GradeTemplate.load(bad)

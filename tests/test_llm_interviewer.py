@@ -38,16 +38,30 @@ def fake_openai() -> Iterator[FakeOpenAI]:
         yield server
 
 
-def context(library: Library, *answers: str, asked: tuple[str, ...] = (), remaining: int = 2,
-            round_type: str = "bar-raiser", question: str = QUESTION_ID) -> FollowupContext:
-    return FollowupContext(round_type=round_type, question=library.questions[question],
-                           answers=answers or (THIN,), asked=asked, remaining=remaining,
-                           rubric=library.rubric("amazon-pm"))
+def context(
+    library: Library,
+    *answers: str,
+    asked: tuple[str, ...] = (),
+    remaining: int = 2,
+    round_type: str = "bar-raiser",
+    question: str = QUESTION_ID,
+) -> FollowupContext:
+    return FollowupContext(
+        round_type=round_type,
+        question=library.questions[question],
+        answers=answers or (THIN,),
+        asked=asked,
+        remaining=remaining,
+        rubric=library.rubric("amazon-pm"),
+    )
 
 
 def interviewer(server: FakeOpenAI, **kwargs: float) -> LLMInterviewer:
-    return LLMInterviewer(LLMSession(settings_for(server, interviewer_model="interviewer-model")),
-                          fallback=ScriptedInterviewer(), **kwargs)
+    return LLMInterviewer(
+        LLMSession(settings_for(server, interviewer_model="interviewer-model")),
+        fallback=ScriptedInterviewer(),
+        **kwargs,
+    )
 
 
 Asked = tuple[Followup | None, list[str], LLMInterviewer]
@@ -72,14 +86,16 @@ def prompt(server: FakeOpenAI, index: int = -1) -> tuple[str, str]:
 # --- streaming and the decision -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("deltas", [
-    PROBE,
-    ["PRO", "BE own", "ership\nYou said", ' "we made": which', " call was yours alone?"],
-    ["\n**PROBE: ownership**\n\n", "You said", ' "we made": which call', " was yours", " alone?\n"],
-], ids=["word-by-word", "decision-split-across-deltas", "decorated-decision"])
-async def test_a_follow_up_streams_token_by_token(
-    library: Library, fake_openai: FakeOpenAI, deltas: list[str]
-) -> None:
+@pytest.mark.parametrize(
+    "deltas",
+    [
+        PROBE,
+        ["PRO", "BE own", "ership\nYou said", ' "we made": which', " call was yours alone?"],
+        ["\n**PROBE: ownership**\n\n", "You said", ' "we made": which call', " was yours", " alone?\n"],
+    ],
+    ids=["word-by-word", "decision-split-across-deltas", "decorated-decision"],
+)
+async def test_a_follow_up_streams_token_by_token(library: Library, fake_openai: FakeOpenAI, deltas: list[str]) -> None:
     fake_openai.script(CHAT, streamed(deltas))
     followup, tokens, llm = await ask(fake_openai, context(library, ANSWER))
     assert followup == Followup(text=PROBE_TEXT, signal="ownership")
@@ -91,9 +107,7 @@ async def test_a_follow_up_streams_token_by_token(
     assert llm.fallbacks == []
 
 
-async def test_the_first_words_show_while_the_rest_is_still_coming(
-    library: Library, fake_openai: FakeOpenAI
-) -> None:
+async def test_the_first_words_show_while_the_rest_is_still_coming(library: Library, fake_openai: FakeOpenAI) -> None:
     fake_openai.script(CHAT, streamed(PROBE, gap=0.05))
     arrivals: list[float] = []
     llm = interviewer(fake_openai)
@@ -114,11 +128,15 @@ async def test_a_reply_without_the_decision_line_is_the_follow_up(library: Libra
 LONG = "Which call was yours alone? " * 3
 
 
-@pytest.mark.parametrize(("deltas", "text", "signal"), [
-    (["PROBE: Which call", " was yours alone?"], "Which call was yours alone?", None),
-    (["PROBE ownership — Which call", " was yours alone?\n"], "Which call was yours alone?", "ownership"),
-    (["PROBE: " + LONG, "And why?"], LONG + "And why?", None),
-], ids=["no-signal", "signal", "longer-than-a-decision-line"])
+@pytest.mark.parametrize(
+    ("deltas", "text", "signal"),
+    [
+        (["PROBE: Which call", " was yours alone?"], "Which call was yours alone?", None),
+        (["PROBE ownership — Which call", " was yours alone?\n"], "Which call was yours alone?", "ownership"),
+        (["PROBE: " + LONG, "And why?"], LONG + "And why?", None),
+    ],
+    ids=["no-signal", "signal", "longer-than-a-decision-line"],
+)
 async def test_a_question_on_the_decision_line_is_kept(
     library: Library, fake_openai: FakeOpenAI, deltas: list[str], text: str, signal: str | None
 ) -> None:
@@ -181,8 +199,19 @@ async def test_persona_in_the_system_prompt_and_the_answers_last_between_delimit
 
 
 def test_every_round_type_has_a_persona() -> None:
-    for round_type in ("bar-raiser", "product-sense", "prfaq", "marketing-case", "execution", "analytics",
-                       "behavioral", "leadership", "technical-program", "hiring-manager", "executive-chat"):
+    for round_type in (
+        "bar-raiser",
+        "product-sense",
+        "prfaq",
+        "marketing-case",
+        "execution",
+        "analytics",
+        "behavioral",
+        "leadership",
+        "technical-program",
+        "hiring-manager",
+        "executive-chat",
+    ):
         assert find_prompt(round_type).name == f"{round_type}.md"
     assert "sizing" in find_prompt("marketing-case").read_text(encoding="utf-8")
 
@@ -190,18 +219,19 @@ def test_every_round_type_has_a_persona() -> None:
 # --- what the candidate must not see -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("leak", [
-    "Your ownership score is low:",
-    "The rubric wants a number:",
-    "For that signal I need more:",
-    "That reads like a level 2 answer:",
-    "That is a 3 out of 4 so far:",
-    "On delivery_metrics specifically:",
-    "That is a lean hire answer so far:",
-])
-async def test_a_reply_that_leaks_the_rubric_is_replaced(
-    library: Library, fake_openai: FakeOpenAI, leak: str
-) -> None:
+@pytest.mark.parametrize(
+    "leak",
+    [
+        "Your ownership score is low:",
+        "The rubric wants a number:",
+        "For that signal I need more:",
+        "That reads like a level 2 answer:",
+        "That is a 3 out of 4 so far:",
+        "On delivery_metrics specifically:",
+        "That is a lean hire answer so far:",
+    ],
+)
+async def test_a_reply_that_leaks_the_rubric_is_replaced(library: Library, fake_openai: FakeOpenAI, leak: str) -> None:
     words = f"{leak} what did you decide yourself?".split(" ")
     fake_openai.script(CHAT, streamed(["PROBE ownership\n", words[0], *(" " + w for w in words[1:])]))
     ctx = context(library)
@@ -298,9 +328,19 @@ def test_the_environment_builds_the_interviewer_asked_for(monkeypatch: pytest.Mo
 
 def test_plain_mode_streams_llm_follow_ups_through_a_whole_drill(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.script(CHAT, streamed(PROBE), streamed(["MOVE_ON"]))
-    result = run_cli("run", "drill-bar-raiser", "--plain", "--interviewer", "llm", "--seed", "2",
-                     "--transcripts-dir", str(tmp_path), stdin=f"{ANSWER}\n.\n{ANSWER} Again.\n.\n",
-                     env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL})
+    result = run_cli(
+        "run",
+        "drill-bar-raiser",
+        "--plain",
+        "--interviewer",
+        "llm",
+        "--seed",
+        "2",
+        "--transcripts-dir",
+        str(tmp_path),
+        stdin=f"{ANSWER}\n.\n{ANSWER} Again.\n.\n",
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
+    )
     assert result.returncode == 0, result.stderr
     assert "interviewer: llm" in result.stdout
     assert result.stdout.count(PROBE_TEXT) == 1, "printed as it streamed, not again"
@@ -313,8 +353,9 @@ def test_plain_mode_streams_llm_follow_ups_through_a_whole_drill(fake_openai: Fa
 
 
 def test_asking_for_the_llm_interviewer_offline_says_what_to_do(tmp_path: Path) -> None:
-    result = run_cli("run", "drill-bar-raiser", "--plain", "--interviewer", "llm",
-                     "--transcripts-dir", str(tmp_path), stdin="")
+    result = run_cli(
+        "run", "drill-bar-raiser", "--plain", "--interviewer", "llm", "--transcripts-dir", str(tmp_path), stdin=""
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("mockloop: the LLM interviewer needs an endpoint")
     assert "Traceback" not in result.stderr
@@ -322,9 +363,19 @@ def test_asking_for_the_llm_interviewer_offline_says_what_to_do(tmp_path: Path) 
 
 def test_plain_mode_replaces_a_follow_up_that_began_to_stream(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.script(CHAT, streamed(["PROBE ownership\n", "What", " is", " your", " score?"]), streamed(["MOVE_ON"]))
-    result = run_cli("run", "drill-bar-raiser", "--plain", "--interviewer", "llm", "--seed", "2",
-                     "--transcripts-dir", str(tmp_path), stdin=f"{THIN}\n.\n{THIN}\n.\n",
-                     env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL})
+    result = run_cli(
+        "run",
+        "drill-bar-raiser",
+        "--plain",
+        "--interviewer",
+        "llm",
+        "--seed",
+        "2",
+        "--transcripts-dir",
+        str(tmp_path),
+        stdin=f"{THIN}\n.\n{THIN}\n.\n",
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
+    )
     assert result.returncode == 0, result.stderr
     [journal] = tmp_path.glob("*.jsonl")
     [asked] = [e["text"] for e in map(json.loads, journal.read_text().splitlines()) if e["type"] == "followup"]

@@ -34,9 +34,13 @@ def test_grade_stops_at_the_first_refusal_with_one_line_and_exit_2(fake_openai: 
     sheet = tmp_path / "sheet.yaml"
     rounds = "".join(f"  - round: bar-raiser\n    question: Question {i}?\n    answer: {ANSWER}\n" for i in range(40))
     sheet.write_text("rounds:\n" + rounds)
-    result = run_cli("grade", str(sheet), "--grader", "llm",
-                     env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-wrong",
-                          "MOCKLOOP_MODEL": MODEL})
+    result = run_cli(
+        "grade",
+        str(sheet),
+        "--grader",
+        "llm",
+        env={"OPENAI_BASE_URL": fake_openai.base_url, "OPENAI_API_KEY": "sk-wrong", "MOCKLOOP_MODEL": MODEL},
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()

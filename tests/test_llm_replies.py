@@ -30,7 +30,6 @@ from tests.fake_openai import (
 SUM = '{"sum": 5}'
 
 
-
 def assistant(**fields: Any) -> dict[str, Any]:
     return {"role": "assistant", "content": None, **fields}
 
@@ -41,10 +40,12 @@ def tool_call(arguments: str) -> dict[str, Any]:
 
 PARSED: dict[str, Reply] = {
     "string content": chat_reply(assistant(content=SUM)),
-    "list of text parts": chat_reply(assistant(content=[{"type": "text", "text": '{"sum": '},
-                                                        {"type": "text", "text": "5}"}])),
-    "parts with an image and output_text": chat_reply(assistant(content=[
-        {"type": "image_url", "image_url": {"url": "data:,"}}, {"type": "output_text", "text": SUM}])),
+    "list of text parts": chat_reply(
+        assistant(content=[{"type": "text", "text": '{"sum": '}, {"type": "text", "text": "5}"}])
+    ),
+    "parts with an image and output_text": chat_reply(
+        assistant(content=[{"type": "image_url", "image_url": {"url": "data:,"}}, {"type": "output_text", "text": SUM}])
+    ),
     "list of strings": chat_reply(assistant(content=[SUM])),
     "the object itself as content": chat_reply(assistant(content={"sum": 5})),
     "a tool call": chat_reply(assistant(tool_calls=[tool_call(SUM)]), finish_reason="tool_calls"),
@@ -54,34 +55,58 @@ PARSED: dict[str, Reply] = {
     "a reasoning block first": chat_reply(assistant(content=f"<think>2 + 3 = {{5}}</think>\n{SUM}")),
     "prose around the object": chat_reply(assistant(content=f"The answer is {SUM}.")),
     "a choice that is a string": chat_reply(None, choices=[SUM]),
-    "float token counts": chat_reply(assistant(content=SUM), usage={"prompt_tokens": 12.0,
-                                                                     "completion_tokens": 3.0,
-                                                                     "total_tokens": 15.0}),
+    "float token counts": chat_reply(
+        assistant(content=SUM), usage={"prompt_tokens": 12.0, "completion_tokens": 3.0, "total_tokens": 15.0}
+    ),
 }
 
 FAILED: dict[str, tuple[Reply, type[LLMError], str]] = {
     "null content": (chat_reply(assistant()), LLMBadOutput, "the reply was empty"),
     "no message": (chat_reply(None), LLMBadOutput, "the reply was empty"),
-    "a refusal": (chat_reply(assistant(refusal="I can't help with grading.")), LLMBadOutput,
-                  "the model refused: I can't help with grading."),
-    "a content filter": (chat_reply(assistant(), finish_reason="content_filter"), LLMBadOutput,
-                         "content filter withheld the reply"),
-    "cut off before any text": (chat_reply(assistant(), finish_reason="length"), LLMBadOutput,
-                                "cut off at the token limit"),
+    "a refusal": (
+        chat_reply(assistant(refusal="I can't help with grading.")),
+        LLMBadOutput,
+        "the model refused: I can't help with grading.",
+    ),
+    "a content filter": (
+        chat_reply(assistant(), finish_reason="content_filter"),
+        LLMBadOutput,
+        "content filter withheld the reply",
+    ),
+    "cut off before any text": (
+        chat_reply(assistant(), finish_reason="length"),
+        LLMBadOutput,
+        "cut off at the token limit",
+    ),
     "empty choices": (chat_reply(None, choices=[]), LLMError, "the server returned no choices"),
     "null choices": (chat_reply(None, choices=None), LLMError, "the server returned no choices"),
-    "200 with an error body": (Reply(body={"error": {"message": "upstream overloaded", "type": "server_error"}}),
-                               LLMError, "answered 200 with an error: upstream overloaded"),
-    "200 with an error string": (Reply(body={"error": "model is loading"}), LLMError,
-                                 "answered 200 with an error: model is loading"),
+    "200 with an error body": (
+        Reply(body={"error": {"message": "upstream overloaded", "type": "server_error"}}),
+        LLMError,
+        "answered 200 with an error: upstream overloaded",
+    ),
+    "200 with an error string": (
+        Reply(body={"error": "model is loading"}),
+        LLMError,
+        "answered 200 with an error: model is loading",
+    ),
     "HTML with 200": (html_page(), LLMError, "answered text '<!doctype html>"),
     "invalid JSON": (invalid_json(), LLMError, "its reply is not valid JSON"),
     "a JSON array": (Reply(body=[1, 2]), LLMError, "answered JSON [1, 2], not a chat completion"),
-    "a tool call with no arguments": (chat_reply(assistant(tool_calls=[tool_call("")])), LLMBadOutput,
-                                      "the reply was empty"),
+    "a tool call with no arguments": (
+        chat_reply(assistant(tool_calls=[tool_call("")])),
+        LLMBadOutput,
+        "the reply was empty",
+    ),
 }
-TRANSIENT = ("empty choices", "null choices", "200 with an error body", "200 with an error string",
-             "HTML with 200", "invalid JSON")
+TRANSIENT = (
+    "empty choices",
+    "null choices",
+    "200 with an error body",
+    "200 with an error string",
+    "HTML with 200",
+    "invalid JSON",
+)
 
 
 @pytest.fixture
@@ -143,8 +168,11 @@ async def test_a_stream_of_content_parts_is_read_as_text(fake_openai: FakeOpenAI
 
 async def test_the_grader_falls_back_with_the_reason_on_every_unreadable_shape(fake_openai: FakeOpenAI) -> None:
     base_rubric = load_library().rubric("base")
-    request = GradeRequest("bar-raiser", "Tell me about a time you owned an outcome.",
-                           "I decided to cut scope and we shipped in March; conversion rose from 2% to 3%.")
+    request = GradeRequest(
+        "bar-raiser",
+        "Tell me about a time you owned an outcome.",
+        "I decided to cut scope and we shipped in March; conversion rose from 2% to 3%.",
+    )
     grader = make_llm_grader(settings_for(fake_openai, max_attempts=1), fallback=OfflineGrader())
     try:
         for shape, (reply, _, reason) in FAILED.items():

@@ -30,18 +30,23 @@ def test_nothing_configured_is_offline(tmp_path: Path) -> None:
 
 
 def test_flags_beat_env_beat_config_file_beat_defaults(tmp_path: Path) -> None:
-    config = write_config(tmp_path, """\
+    config = write_config(
+        tmp_path,
+        """\
 llm:
   base_url: http://config.example/v1
   model: config-model
   grader_model: config-grader
   timeout: 5
   max_attempts: 2
-""")
-    env = {"OPENAI_BASE_URL": "http://env.example/v1", "MOCKLOOP_MODEL": "env-model",
-           "MOCKLOOP_INTERVIEWER_MODEL": "env-interviewer"}
-    settings = resolve_settings({"model": "flag-model", "base_url": None},
-                                env=env, config_path=config)
+""",
+    )
+    env = {
+        "OPENAI_BASE_URL": "http://env.example/v1",
+        "MOCKLOOP_MODEL": "env-model",
+        "MOCKLOOP_INTERVIEWER_MODEL": "env-interviewer",
+    }
+    settings = resolve_settings({"model": "flag-model", "base_url": None}, env=env, config_path=config)
     assert settings.base_url == "http://env.example/v1"
     assert settings.model == "flag-model"
     assert settings.model_for("grader") == "config-grader"
@@ -63,14 +68,11 @@ def test_role_models_default_to_the_common_model(tmp_path: Path) -> None:
 
 
 def test_empty_environment_variables_count_as_unset(tmp_path: Path) -> None:
-    settings = resolve_settings(env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": " "},
-                                config_path=tmp_path / "none")
+    settings = resolve_settings(env={"OPENAI_API_KEY": "", "OPENAI_BASE_URL": " "}, config_path=tmp_path / "none")
     assert not settings.is_configured
 
 
-def test_the_default_config_file_is_the_users(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_default_config_file_is_the_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOCKLOOP_CONFIG_DIR", str(tmp_path))
     write_config(tmp_path, "llm:\n  base_url: http://localhost:11434/v1\n")
     settings = resolve_settings(env={})
@@ -85,13 +87,16 @@ def test_config_file_prices_add_to_the_defaults(tmp_path: Path) -> None:
     assert "gpt-4o-mini" in settings.prices
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("llm: [unclosed", "cannot read"),
-    ("- a list\n", "mapping at the top"),
-    ("llm: fast\n", "`llm:` must be a mapping"),
-    ("llm:\n  timeout: -1\n", "timeout"),
-    ("llm:\n  temprature: 0.2\n", "temprature"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("llm: [unclosed", "cannot read"),
+        ("- a list\n", "mapping at the top"),
+        ("llm: fast\n", "`llm:` must be a mapping"),
+        ("llm:\n  timeout: -1\n", "timeout"),
+        ("llm:\n  temprature: 0.2\n", "temprature"),
+    ],
+)
 def test_a_bad_config_file_is_named_in_the_error(tmp_path: Path, text: str, expected: str) -> None:
     config = write_config(tmp_path, text)
     with pytest.raises(LLMError) as caught:
@@ -109,15 +114,19 @@ def test_the_key_is_never_shown(tmp_path: Path) -> None:
     settings = resolve_settings(env={"OPENAI_API_KEY": SECRET}, config_path=tmp_path / "none")
     assert settings.is_configured
     assert settings.client_api_key() == SECRET
-    for shown in (repr(settings), str(settings), settings.model_dump_json(),
-                  str(settings.model_dump()), str(settings.sources)):
+    for shown in (
+        repr(settings),
+        str(settings),
+        settings.model_dump_json(),
+        str(settings.model_dump()),
+        str(settings.sources),
+    ):
         assert SECRET not in shown
 
 
 async def test_a_base_url_without_a_key_sends_a_placeholder(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
-        settings = resolve_settings(env={"OPENAI_BASE_URL": server.base_url},
-                                    config_path=tmp_path / "none")
+        settings = resolve_settings(env={"OPENAI_BASE_URL": server.base_url}, config_path=tmp_path / "none")
         assert settings.is_configured and settings.api_key is None
         async with LLMSession(settings) as session:
             assert await session.list_models() == ["fake-model"]

@@ -43,7 +43,6 @@ def fake_openai() -> Iterator[FakeOpenAI]:
         yield server
 
 
-
 async def ask(session: LLMSession, tally: Usage | None = None) -> int:
     return (await complete_structured(session, ASK, Sum, model=MODEL, tally=tally)).value.sum
 
@@ -63,8 +62,9 @@ async def test_429_waits_as_long_as_retry_after_says(fake_openai: FakeOpenAI) ->
 
 
 async def test_429_honours_retry_after_ms(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script(CHAT, rate_limited(retry_after_ms="300"), rate_limited(retry_after_ms="300"),
-                       json_reply({"sum": 5}))
+    fake_openai.script(
+        CHAT, rate_limited(retry_after_ms="300"), rate_limited(retry_after_ms="300"), json_reply({"sum": 5})
+    )
     async with LLMSession(settings_for(fake_openai)) as session:
         assert await ask(session) == 5
     times = [r.at for r in fake_openai.requests_to(CHAT)]
@@ -267,15 +267,21 @@ async def test_opening_a_stream_is_retried(fake_openai: FakeOpenAI) -> None:
 
 async def test_usage_and_cost_per_call_and_per_session(fake_openai: FakeOpenAI) -> None:
     prices = {MODEL: ModelPrice(input=1.0, cached_input=0.5, output=2.0)}
-    fake_openai.script(CHAT, json_reply({"sum": 5}, usage=(1000, 500, 200)),
-                       json_reply({"sum": 5}, usage=(2000, 100, 0)))
+    fake_openai.script(
+        CHAT, json_reply({"sum": 5}, usage=(1000, 500, 200)), json_reply({"sum": 5}, usage=(2000, 100, 0))
+    )
     async with LLMSession(settings_for(fake_openai, prices=prices)) as session:
         first, second = Usage(), Usage()
         await ask(session, first)
         await ask(session, second)
         total = session.usage.total
-    assert first.as_dict() == {"requests": 1, "prompt_tokens": 1000, "completion_tokens": 500,
-                               "cached_tokens": 200, "cost_usd": pytest.approx(0.0019)}
+    assert first.as_dict() == {
+        "requests": 1,
+        "prompt_tokens": 1000,
+        "completion_tokens": 500,
+        "cached_tokens": 200,
+        "cost_usd": pytest.approx(0.0019),
+    }
     assert second.cost_usd == pytest.approx(0.0022)
     assert (total.requests, total.prompt_tokens, total.completion_tokens) == (2, 3000, 600)
     assert total.cost_usd == pytest.approx(0.0041)

@@ -70,9 +70,15 @@ def test_length_does_not_lift(rubric: Rubric) -> None:
 
 
 def test_we_only_story_holds_ownership_down(rubric: Rubric) -> None:
-    we = STRONG.replace("I decided", "we decided").replace("I chose", "we chose").replace(
-        "I wrote", "the team wrote").replace("I owned", "we owned").replace(
-        "I read", "we read").replace("My mistake", "The mistake").replace("I now", "we now")
+    we = (
+        STRONG.replace("I decided", "we decided")
+        .replace("I chose", "we chose")
+        .replace("I wrote", "the team wrote")
+        .replace("I owned", "we owned")
+        .replace("I read", "we read")
+        .replace("My mistake", "The mistake")
+        .replace("I now", "we now")
+    )
     assert grade(we, rubric).signals["ownership"].score < grade(STRONG, rubric).signals["ownership"].score
 
 
@@ -127,8 +133,13 @@ def test_coach_tunes_weights_and_thresholds_in_yaml(tmp_path: Path, rubric: Rubr
     assert grade(STRONG, tuned).signals["delivery_metrics"].score == 1 < before
     cues = rubric.model_copy(deep=True)
     cues.signals["customer_obsession"].evidence.scorer = "weights"
-    cues.signals["customer_obsession"].evidence.features = {"segment": 0, "pain": 0, "research": 0,
-                                                            "backwards": 0, "cue": 4.0}
+    cues.signals["customer_obsession"].evidence.features = {
+        "segment": 0,
+        "pain": 0,
+        "research": 0,
+        "backwards": 0,
+        "cue": 4.0,
+    }
     cues.signals["customer_obsession"].evidence.cues = ["tickets"]
     assert grade(STRONG, cues).signals["customer_obsession"].score >= 3
     assert grade(STUFFED, cues).signals["customer_obsession"].score == 1

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from tests.conftest import REPO, run_cli
 
-ANSWER = ("At Cainiao I owned the returns flow. I decided to refund on courier scan because buyers "
-          "waited 9 days. Refund time went from 9 days to 2 days over eight weeks, per the dashboard.")
+ANSWER = (
+    "At Cainiao I owned the returns flow. I decided to refund on courier scan because buyers "
+    "waited 9 days. Refund time went from 9 days to 2 days over eight weeks, per the dashboard."
+)
 
 
 def answers(n: int) -> str:
@@ -27,8 +29,9 @@ def finals(directory: Path) -> list[Path]:
 
 
 def test_full_drill_prints_grades_and_debrief(tmp_path: Path) -> None:
-    result = run_cli("run", "drill-bar-raiser", "--plain", "--seed", "2", "--transcripts-dir", str(tmp_path),
-                     stdin=answers(6))
+    result = run_cli(
+        "run", "drill-bar-raiser", "--plain", "--seed", "2", "--transcripts-dir", str(tmp_path), stdin=answers(6)
+    )
     assert result.returncode == 0, result.stderr
     assert "== Grades ==" in result.stdout and "== Debrief:" in result.stdout
     assert "Traceback" not in result.stderr
@@ -39,8 +42,16 @@ def test_full_drill_prints_grades_and_debrief(tmp_path: Path) -> None:
 
 
 def test_skip_then_end_of_input_saves_and_resume_continues(tmp_path: Path) -> None:
-    first = run_cli("run", "alibaba-tpm", "--plain", "--seed", "3", "--transcripts-dir", str(tmp_path),
-                    stdin="/skip\n" + ANSWER + "\n.\npartial answer typed before the input ended")
+    first = run_cli(
+        "run",
+        "alibaba-tpm",
+        "--plain",
+        "--seed",
+        "3",
+        "--transcripts-dir",
+        str(tmp_path),
+        stdin="/skip\n" + ANSWER + "\n.\npartial answer typed before the input ended",
+    )
     assert first.returncode == 0, first.stderr
     assert "Resume with: mockloop resume" in first.stdout
     [journal] = sessions(tmp_path)
@@ -60,9 +71,23 @@ def test_skip_then_end_of_input_saves_and_resume_continues(tmp_path: Path) -> No
 
 def test_killed_mid_loop_loses_nothing_and_resumes(tmp_path: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "run", "alibaba-tpm", "--plain", "--seed", "4",
-         "--transcripts-dir", str(tmp_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            "alibaba-tpm",
+            "--plain",
+            "--seed",
+            "4",
+            "--transcripts-dir",
+            str(tmp_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
         env=os.environ.copy(),
     )
     assert proc.stdin is not None
@@ -104,8 +129,19 @@ def test_ctrl_c_keeps_the_lines_typed_and_exits_at_once(tmp_path: Path) -> None:
     pid, fd = pty.fork()
     if pid == 0:  # the child: mockloop on a real terminal
         os.chdir(REPO)
-        os.execv(sys.executable, [sys.executable, "-m", "simulator", "run", "drill-bar-raiser", "--plain",
-                                  "--transcripts-dir", str(tmp_path)])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "run",
+                "drill-bar-raiser",
+                "--plain",
+                "--transcripts-dir",
+                str(tmp_path),
+            ],
+        )
 
     def read_until(marker: bytes, seconds: float = 20) -> bytes:
         seen, end = b"", time.monotonic() + seconds

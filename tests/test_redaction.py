@@ -13,8 +13,9 @@ from simulator.store.journal import ensure_private_dir
 KEY = "test-KEY-0123456789abcdef"
 
 
-def test_the_configured_key_is_redacted_from_env_and_config_file(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
+def test_the_configured_key_is_redacted_from_env_and_config_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import simulator.redaction as redaction
 
     monkeypatch.setattr(redaction, "CHECK_EVERY_S", 0.0)  # look at the config file on every call

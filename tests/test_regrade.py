@@ -19,30 +19,62 @@ GOLDEN = REPO / "rubrics" / "golden" / "tune" / "bar-raiser.yaml"
 
 def grade(overall: int, **signals: tuple[int, str]) -> RoundGrade:
     """signals: id=(score, rationale); a signal's evidence is its rationale's first word."""
-    return RoundGrade(round="bar-raiser", grader="offline", overall=OverallScore(score=overall, label=str(overall)),
-                      signals={s: SignalGrade(score=n, evidence=[why.split()[0]], rationale=why)
-                               for s, (n, why) in signals.items()})
+    return RoundGrade(
+        round="bar-raiser",
+        grader="offline",
+        overall=OverallScore(score=overall, label=str(overall)),
+        signals={s: SignalGrade(score=n, evidence=[why.split()[0]], rationale=why) for s, (n, why) in signals.items()},
+    )
 
 
 def test_compare_hand_checked() -> None:
     rows = [
-        Compared("s.yaml#0", "bar-raiser",
-                 grade(3, ownership=(3, "A decided"), delivery_metrics=(2, "A number")),
-                 grade(2, ownership=(1, "B we"), delivery_metrics=(2, "B number"))),
-        Compared("s.yaml#1", "bar-raiser",
-                 grade(2, ownership=(2, "A tasks"), delivery_metrics=(2, "A bare")),
-                 grade(2, ownership=(2, "B tasks"), delivery_metrics=(4, "B baseline"), structure=(3, "B star"))),
+        Compared(
+            "s.yaml#0",
+            "bar-raiser",
+            grade(3, ownership=(3, "A decided"), delivery_metrics=(2, "A number")),
+            grade(2, ownership=(1, "B we"), delivery_metrics=(2, "B number")),
+        ),
+        Compared(
+            "s.yaml#1",
+            "bar-raiser",
+            grade(2, ownership=(2, "A tasks"), delivery_metrics=(2, "A bare")),
+            grade(2, ownership=(2, "B tasks"), delivery_metrics=(4, "B baseline"), structure=(3, "B star")),
+        ),
     ]
     report = compare(rows, top=5)
     assert report["rounds"] == 2
-    assert report["signals"]["ownership"] == {"n": 2, "mean_a": 2.5, "mean_b": 1.5, "shift": -1.0, "changed": 1,
-                                              "only_a": 0, "only_b": 0}
+    assert report["signals"]["ownership"] == {
+        "n": 2,
+        "mean_a": 2.5,
+        "mean_b": 1.5,
+        "shift": -1.0,
+        "changed": 1,
+        "only_a": 0,
+        "only_b": 0,
+    }
     assert report["signals"]["delivery_metrics"]["shift"] == 1.0
-    assert report["signals"]["structure"] == {"n": 0, "mean_a": None, "mean_b": None, "shift": None, "changed": 0,
-                                              "only_a": 0, "only_b": 1}
+    assert report["signals"]["structure"] == {
+        "n": 0,
+        "mean_a": None,
+        "mean_b": None,
+        "shift": None,
+        "changed": 0,
+        "only_a": 0,
+        "only_b": 1,
+    }
     assert report["overall"] == {"n": 2, "mean_a": 2.5, "mean_b": 2.0, "shift": -0.5, "changed": 1}
-    assert report["moved"] == [{"item": "s.yaml#0", "round": "bar-raiser", "a": 3, "b": 2, "decision_a": "hire",
-                                "decision_b": "no-hire", "flipped": True}]
+    assert report["moved"] == [
+        {
+            "item": "s.yaml#0",
+            "round": "bar-raiser",
+            "a": 3,
+            "b": 2,
+            "decision_a": "hire",
+            "decision_b": "no-hire",
+            "flipped": True,
+        }
+    ]
     assert report["flipped"] == ["s.yaml#0"]
     first, second = report["changes"]
     assert (first["item"], first["signal"], first["delta"], first["flipped"]) == ("s.yaml#0", "ownership", -2, True)
@@ -81,11 +113,13 @@ def test_two_rubric_versions_show_the_shift_the_flips_and_the_evidence(tmp_path:
 def generous_model() -> Iterator[FakeOpenAI]:
     def fours(recorded: Recorded) -> Reply:
         schema = recorded.body["response_format"]["json_schema"]["schema"]
-        answer = re.search(r"<<<BEGIN ANSWER (\w+)>>>\n(.*)\n<<<END ANSWER \1>>>", recorded.messages[-1]["content"],
-                           re.DOTALL)
+        answer = re.search(
+            r"<<<BEGIN ANSWER (\w+)>>>\n(.*)\n<<<END ANSWER \1>>>", recorded.messages[-1]["content"], re.DOTALL
+        )
         quote = answer.group(2).split(".")[0] if answer else ""  # a 3 or 4 needs a verified quote
-        return json_reply({s: {"reasoning": f"the model likes {s}", "score": 4, "evidence": [quote]}
-                           for s in schema["properties"]})
+        return json_reply(
+            {s: {"reasoning": f"the model likes {s}", "score": 4, "evidence": [quote]} for s in schema["properties"]}
+        )
 
     with FakeOpenAI() as server:
         server.default["/chat/completions"] = fours

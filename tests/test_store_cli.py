@@ -19,8 +19,15 @@ RUNNING = "20261124-090000-amazon-pm-cd34"
 def mockloop(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MOCKLOOP_CONFIG_DIR": str(cwd / "config")}
     env.pop("MOCKLOOP_TRANSCRIPTS", None)
-    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -32,8 +39,7 @@ def transcripts(tmp_path: Path) -> Path:
 
 
 def test_list_json(transcripts: Path, tmp_path: Path) -> None:
-    done = mockloop("transcripts", "list", "--json", "--transcripts-dir", str(transcripts),
-                    cwd=tmp_path)
+    done = mockloop("transcripts", "list", "--json", "--transcripts-dir", str(transcripts), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert [(r["id"], r["loop"], r["finished"], r["decision"]) for r in rows] == [
@@ -64,8 +70,17 @@ def test_export_markdown_to_stdout_and_json_to_a_file(transcripts: Path, tmp_pat
     assert f"> {ANSWER_1.splitlines()[0]}" in done.stdout and "## Debrief" in done.stdout
 
     out = tmp_path / "loop.json"
-    done = mockloop("export", RUNNING[:15], "--format", "json", "--output", str(out),
-                    "--transcripts-dir", str(transcripts), cwd=tmp_path)
+    done = mockloop(
+        "export",
+        RUNNING[:15],
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "--transcripts-dir",
+        str(transcripts),
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == f"wrote {out}\n"
     assert json.loads(out.read_text())["id"] == RUNNING
@@ -86,9 +101,7 @@ def test_export_a_corrupt_final_is_one_line_and_exit_1(tmp_path: Path) -> None:
     (directory / f"{DONE}.json").write_text('{"id": "x",\n "loop": }')
     done = mockloop("export", DONE, cwd=tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr == (
-        f"mockloop: transcripts/{DONE}.json: not JSON at line 2, column 10: Expecting value\n"
-    )
+    assert done.stderr == (f"mockloop: transcripts/{DONE}.json: not JSON at line 2, column 10: Expecting value\n")
 
 
 def test_export_warns_about_a_torn_journal_and_still_exports(transcripts: Path) -> None:
@@ -96,7 +109,5 @@ def test_export_warns_about_a_torn_journal_and_still_exports(transcripts: Path) 
         journal.write(b'{"v": 1, "type": "ans')
     done = mockloop("export", RUNNING, cwd=transcripts.parent)
     assert done.returncode == 0
-    assert done.stderr == (
-        f"warning: transcripts/{RUNNING}.jsonl:14: torn or corrupt line (not JSON), skipped\n"
-    )
+    assert done.stderr == (f"warning: transcripts/{RUNNING}.jsonl:14: torn or corrupt line (not JSON), skipped\n")
     assert "Improve returns for Taobao sellers." in done.stdout

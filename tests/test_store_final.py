@@ -24,9 +24,7 @@ def _only_final_left(directory: Path, path: Path, old: bytes) -> None:
     assert sorted(p.name for p in directory.iterdir()) == [path.name]  # no temp file left
 
 
-def test_failed_serialisation_leaves_the_old_file_intact(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_serialisation_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     old_transcript = sample_transcript(finished=False)
     path = write_final(old_transcript, tmp_path)
     old = path.read_bytes()

@@ -86,9 +86,7 @@ def test_summaries_say_what_a_listing_shows(tmp_path: Path) -> None:
     assert running.started == sample_transcript().started_at
 
 
-def test_the_final_file_wins_and_the_journal_is_not_read(
-    tmp_path: Path, reads: list[str]
-) -> None:
+def test_the_final_file_wins_and_the_journal_is_not_read(tmp_path: Path, reads: list[str]) -> None:
     _populate(tmp_path, finals=0, journals=1)
     write_final(sample_transcript(_id(0)), tmp_path)
     [session] = list_sessions(tmp_path)

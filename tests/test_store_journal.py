@@ -28,9 +28,7 @@ from simulator.store import (
 from simulator.store.index import INDEX_NAME, list_sessions
 
 
-def test_each_append_is_one_fsynced_line_readable_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_append_is_one_fsynced_line_readable_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fsynced: list[int] = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (fsynced.append(fd), real_fsync(fd))[1])
@@ -116,7 +114,9 @@ def test_sigkill_mid_loop_loses_no_acknowledged_answer(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
-        stdout=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     assert child.stdout is not None
     transcript_id = child.stdout.readline().strip()
@@ -184,7 +184,5 @@ def test_threads_appending_at_once_write_whole_lines(tmp_path: Path) -> None:
         for thread in threads:
             thread.join()
     events = [json.loads(line) for line in journal.path.read_bytes().splitlines()]
-    assert sorted((e["round"], e["turn"]) for e in events) == [
-        (w, n) for w in range(4) for n in range(50)
-    ]
+    assert sorted((e["round"], e["turn"]) for e in events) == [(w, n) for w in range(4) for n in range(50)]
     assert all(e["text"] == f"{e['round']}-{e['turn']} " * 200 for e in events)

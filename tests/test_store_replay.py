@@ -58,8 +58,7 @@ def test_events_from_a_newer_schema_are_kept_where_understood(tmp_path: Path) ->
     transcript, problems = replay_file(path)
     assert transcript == sample_transcript(finished=False)
     assert problems == [
-        f"{path}:5: written by a newer mockloop (schema v2, this one reads v1); "
-        "keeping the events it understands",
+        f"{path}:5: written by a newer mockloop (schema v2, this one reads v1); keeping the events it understands",
         f"{path}:6: unknown event type 'hint_shown', skipped",
     ]
 

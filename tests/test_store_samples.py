@@ -47,7 +47,9 @@ def grade(round_type: str, quote: str) -> RoundGrade:
         grader="offline",
         signals={
             "ownership": SignalGrade(
-                score=3, evidence=[quote], rationale="First-person decision with an outcome.",
+                score=3,
+                evidence=[quote],
+                rationale="First-person decision with an outcome.",
                 next_level="Name the trade-off you rejected and why.",
             ),
             "delivery_metrics": SignalGrade(score=2, evidence=[], rationale="No baseline."),
@@ -61,13 +63,15 @@ def debrief() -> Debrief:
         decision="hire",
         rule="weighted mean of round scores >= 3.0 and no veto",
         mean=3.0,
-        signals={"ownership": SignalSummary(mean=3.0, min=3,
-                                            rounds={"bar-raiser": 3, "product-sense": 3})},
+        signals={"ownership": SignalSummary(mean=3.0, min=3, rounds={"bar-raiser": 3, "product-sense": 3})},
         fixes=[
-            Fix(signal="delivery_metrics", name="Delivery & metrics",
+            Fix(
+                signal="delivery_metrics",
+                name="Delivery & metrics",
                 why="Outcomes lack a baseline and a time frame.",
                 quotes=["Activation rose from 41% to 58% in six weeks"],
-                next_level="State the baseline, the change and how it was measured."),
+                next_level="State the baseline, the change and how it was measured.",
+            ),
         ],
     )
 
@@ -75,26 +79,34 @@ def debrief() -> Debrief:
 def sample_events(transcript_id: str = SAMPLE_ID, finished: bool = True) -> list[Event]:
     """A two-round loop: a question with a follow-up that ran over, then a skipped follow-up."""
     events: list[Event] = [
-        LoopStarted(at=at(0), id=transcript_id, loop="amazon-pm", loop_title="Amazon PM loop",
-                    rubric="amazon-pm", seed=1, started_at=at(0),
-                    rounds=[RoundInfo(index=0, type="bar-raiser", title="Bar raiser", minutes=45),
-                            RoundInfo(index=1, type="product-sense", title="Product sense",
-                                      minutes=45)]),
+        LoopStarted(
+            at=at(0),
+            id=transcript_id,
+            loop="amazon-pm",
+            loop_title="Amazon PM loop",
+            rubric="amazon-pm",
+            seed=1,
+            started_at=at(0),
+            rounds=[
+                RoundInfo(index=0, type="bar-raiser", title="Bar raiser", minutes=45),
+                RoundInfo(index=1, type="product-sense", title="Product sense", minutes=45),
+            ],
+        ),
         RoundStarted(at=at(0), round=0),
-        QuestionAsked(at=at(1), round=0, text="Tell me about a time you owned an outcome.",
-                      question_id="br-ownership-1"),
+        QuestionAsked(
+            at=at(1), round=0, text="Tell me about a time you owned an outcome.", question_id="br-ownership-1"
+        ),
         AnswerGiven(at=at(10), round=0, turn=0, text=ANSWER_1),
-        FollowupAsked(at=at(11), round=0, text="Who did you have to convince?",
-                      probe_signal="cross_functional_influence"),
+        FollowupAsked(
+            at=at(11), round=0, text="Who did you have to convince?", probe_signal="cross_functional_influence"
+        ),
         AnswerGiven(at=at(20), round=0, turn=1, text=ANSWER_2),
         RoundEnded(at=at(47), round=0, seconds_used=47 * 60 + 5, overran=True),
         RoundGraded(at=at(47), round=0, grade=grade("bar-raiser", "I decided to cut")),
         RoundStarted(at=at(48), round=1),
-        QuestionAsked(at=at(48), round=1, text="Improve returns for Taobao sellers.",
-                      question_id="ps-returns-1"),
+        QuestionAsked(at=at(48), round=1, text="Improve returns for Taobao sellers.", question_id="ps-returns-1"),
         AnswerGiven(at=at(60), round=1, turn=0, text=ANSWER_3),
-        FollowupAsked(at=at(61), round=1, text="How big is that market?",
-                      probe_signal="market_sizing"),
+        FollowupAsked(at=at(61), round=1, text="How big is that market?", probe_signal="market_sizing"),
         AnswerGiven(at=at(62), round=1, turn=1, text="", skipped=True),
     ]
     if finished:
@@ -112,9 +124,7 @@ def journal_bytes(events: list[Event]) -> bytes:
 
 
 def sample_transcript(transcript_id: str = SAMPLE_ID, finished: bool = True) -> Transcript:
-    transcript, problems = replay_lines(
-        journal_bytes(sample_events(transcript_id, finished)).split(b"\n"), "sample"
-    )
+    transcript, problems = replay_lines(journal_bytes(sample_events(transcript_id, finished)).split(b"\n"), "sample")
     assert problems == []
     assert transcript is not None
     return transcript

@@ -18,8 +18,13 @@ from simulator.tui.widgets.levels import spark
 from tests.conftest import REPO
 from tests.test_tui_support import UNFINISHED_ID, library, seed_sessions
 
-TUI_MODULES = ["simulator.tui.app", *(f"simulator.tui.screens.{name}" for name in (
-    "home", "interview", "grading", "debrief", "browser", "transcript", "rubrics", "dialogs"))]
+TUI_MODULES = [
+    "simulator.tui.app",
+    *(
+        f"simulator.tui.screens.{name}"
+        for name in ("home", "interview", "grading", "debrief", "browser", "transcript", "rubrics", "dialogs")
+    ),
+]
 
 
 def imported_after(*modules: str) -> set[str]:
@@ -30,8 +35,13 @@ def imported_after(*modules: str) -> set[str]:
 
 def test_the_app_starts_with_textual_alone_and_no_screen_imports_openai() -> None:
     at_start = imported_after("simulator.tui.app")
-    assert not {m for m in at_start if m.startswith(("simulator.engine", "simulator.grading", "simulator.store",
-                                                       "simulator.content", "pydantic", "openai"))}
+    assert not {
+        m
+        for m in at_start
+        if m.startswith(
+            ("simulator.engine", "simulator.grading", "simulator.store", "simulator.content", "pydantic", "openai")
+        )
+    }
     assert "openai" not in imported_after(*TUI_MODULES)
 
 
@@ -43,8 +53,10 @@ async def seeded(tmp_path: Path) -> Path:
 
 def test_the_filter_matches_loop_date_and_result_words(seeded: Path) -> None:
     sessions = list_sessions(seeded)
-    shown = {query: [s.id[:8] for s in sessions if matches(s, query)]
-             for query in ("", "amazon", "2026-11-02", "hire", "no-hire", "unfinished", "bar-raiser hire")}
+    shown = {
+        query: [s.id[:8] for s in sessions if matches(s, query)]
+        for query in ("", "amazon", "2026-11-02", "hire", "no-hire", "unfinished", "bar-raiser hire")
+    }
     assert len(shown[""]) == 5
     assert shown["amazon"] == ["20261105"]  # the loop id `amazon-pm`; the drills are titled by round
     assert shown["2026-11-02"] == ["20261102"]
@@ -103,9 +115,24 @@ def test_a_broken_llm_config_is_a_problem_to_show_not_an_error(monkeypatch: pyte
 
 def test_clock_position_words_and_levels() -> None:
     assert [clock_text(s) for s in (1781, 59.2, 0, -0.5, -65)] == [
-        "29:41 left", "1:00 left", "0:00 left", "+0:00 over", "+1:05 over"]
-    prompt = Prompt(kind="followup", text="Why?", round_index=1, round_count=4, round_title="PRFAQ",
-                    round_type="prfaq", question_number=2, question_count=2, followup_number=1, minutes=45)
+        "29:41 left",
+        "1:00 left",
+        "0:00 left",
+        "+0:00 over",
+        "+1:05 over",
+    ]
+    prompt = Prompt(
+        kind="followup",
+        text="Why?",
+        round_index=1,
+        round_count=4,
+        round_title="PRFAQ",
+        round_type="prfaq",
+        question_number=2,
+        question_count=2,
+        followup_number=1,
+        minutes=45,
+    )
     assert position_text(prompt) == "Round 2 of 4 · question 2 of 2 · follow-up 1"
     assert word_count("  I decided.\n\nThen  I shipped ") == 5
     assert spark([1, 2.5, 4]).plain == "▁▅█"

@@ -54,8 +54,11 @@ async def start_drill_from_home(pilot: Pilot[None]) -> InterviewScreen:
     loops.move_cursor(row=loops.get_row_index(DRILL))
     loops.focus()
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
-                "the drill's first question")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
+        "the drill's first question",
+    )
     return interview(pilot.app)
 
 
@@ -66,8 +69,11 @@ async def answer(pilot: Pilot[None], text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
     assert screen.query_one("#answer").text == text  # type: ignore[attr-defined]
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: pilot.app.screen is not screen or (screen.prompt is not before and not screen.busy),
-                "the next prompt")
+    await until(
+        pilot,
+        lambda: pilot.app.screen is not screen or (screen.prompt is not before and not screen.busy),
+        "the next prompt",
+    )
 
 
 async def test_a_whole_drill_from_home_to_the_debrief_is_journaled(transcripts: Path) -> None:
@@ -140,8 +146,11 @@ async def test_grading_shows_progress_and_the_app_stays_responsive(transcripts: 
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
         await pilot.press("ctrl+k")  # skip the only question: the round ends and is graded
         await until(pilot, lambda: isinstance(app.screen, GradingScreen), "the grading screen")
-        await until(pilot, lambda: "0 of 1 rounds graded" in str(app.screen.query_one("#grading-status").content),
-                    "the progress line")
+        await until(
+            pilot,
+            lambda: "0 of 1 rounds graded" in str(app.screen.query_one("#grading-status").content),
+            "the progress line",
+        )
         await pilot.press("f9")  # the app still answers keys while the grader works
         assert app.theme == "textual-light"
         grader.gate.set()
@@ -200,8 +209,9 @@ async def test_quitting_mid_loop_asks_saves_and_resumes_from_home_at_the_next_qu
         await home_ready(pilot)
         await until(pilot, lambda: second.screen.check_action("resume", ()), "an unfinished session on Home")
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(second.screen, InterviewScreen) and second.screen.prompt,
-                    "the resumed interview")
+        await until(
+            pilot, lambda: isinstance(second.screen, InterviewScreen) and second.screen.prompt, "the resumed interview"
+        )
         resumed = interview(second)
         assert resumed.session.id == session_id
         assert resumed.prompt is not None
@@ -285,8 +295,15 @@ async def test_the_rubric_viewer_shows_problems_with_file_line_and_reloads(trans
 async def test_the_rubric_viewer_shows_the_latest_calibration(transcripts: Path) -> None:
     from tests.conftest import REPO, run_cli
 
-    calibrated = run_cli("calibrate", "--rubric", "alibaba-pm", "--golden",
-                         str(REPO / "rubrics" / "golden" / "holdout" / "product-sense.yaml"), "--format", "json")
+    calibrated = run_cli(
+        "calibrate",
+        "--rubric",
+        "alibaba-pm",
+        "--golden",
+        str(REPO / "rubrics" / "golden" / "holdout" / "product-sense.yaml"),
+        "--format",
+        "json",
+    )
     assert calibrated.returncode == 0, calibrated.stderr
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:

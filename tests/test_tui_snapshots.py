@@ -55,8 +55,11 @@ def test_interview(snap_compare: Compare, transcripts: Path) -> None:
     app = app_for(transcripts, lambda env: env.start(DRILL, seed=SEED, avoid_recent=False))
 
     async def asked(pilot: Pilot[None]) -> None:
-        await until(pilot, lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
-                    "the first question")
+        await until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
+            "the first question",
+        )
         freeze_editors(pilot.app)
         await pilot.press(*"I decided")
 
@@ -67,11 +70,13 @@ def test_debrief(snap_compare: Compare, transcripts: Path) -> None:
     async def opened(pilot: Pilot[None]) -> None:
         await home_ready(pilot)
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.sessions,
-                    "the listing")
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.sessions, "the listing"
+        )
         await pilot.press("down", "enter")  # the newest finished session
-        await until(pilot, lambda: isinstance(pilot.app.screen, TranscriptScreen) and pilot.app.screen.shown,
-                    "the transcript")
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, TranscriptScreen) and pilot.app.screen.shown, "the transcript"
+        )
         await pilot.press("d")
         await until(pilot, lambda: isinstance(pilot.app.screen, DebriefScreen), "the debrief")
 
@@ -82,8 +87,9 @@ def test_browser(snap_compare: Compare, transcripts: Path) -> None:
     async def listed(pilot: Pilot[None]) -> None:
         await home_ready(pilot)
         await pilot.press("t")
-        await until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.sessions,
-                    "the listing")
+        await until(
+            pilot, lambda: isinstance(pilot.app.screen, BrowserScreen) and pilot.app.screen.sessions, "the listing"
+        )
         freeze_editors(pilot.app)
 
     assert snap_compare(app_for(transcripts), terminal_size=SIZE, run_before=listed)

@@ -54,8 +54,9 @@ def library() -> Library:
 
 
 def environment(directory: Path) -> Environment:
-    return Environment(library=library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(),
-                       directory=directory)
+    return Environment(
+        library=library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(), directory=directory
+    )
 
 
 def app_for(directory: Path, open_session: OpenSession | None = None) -> MockloopApp:
@@ -68,13 +69,35 @@ def _at(day: int, minutes: float = 0) -> datetime:
 
 async def _finished(day: int, answer: str) -> Transcript:
     question = library().questions[sorted(q.id for q in library().questions_for("bar-raiser"))[day - 1]]
-    turn = Turn(kind="question", text=question.text, question_id=question.id, answer=answer,
-                asked_at=_at(day), answered_at=_at(day, 9))
-    record = RoundRecord(index=0, type="bar-raiser", title=ROUND_TITLE, minutes=30, question_ids=[question.id],
-                         max_followups=3, turns=[turn], started_at=_at(day), ended_at=_at(day, 10),
-                         seconds_used=600)
-    transcript = Transcript(id=f"202611{day:02d}-090000-{DRILL}-000{day}", loop=DRILL, loop_title=DRILL_TITLE,
-                            rubric="amazon-pm", seed=day, started_at=_at(day), rounds=[record])
+    turn = Turn(
+        kind="question",
+        text=question.text,
+        question_id=question.id,
+        answer=answer,
+        asked_at=_at(day),
+        answered_at=_at(day, 9),
+    )
+    record = RoundRecord(
+        index=0,
+        type="bar-raiser",
+        title=ROUND_TITLE,
+        minutes=30,
+        question_ids=[question.id],
+        max_followups=3,
+        turns=[turn],
+        started_at=_at(day),
+        ended_at=_at(day, 10),
+        seconds_used=600,
+    )
+    transcript = Transcript(
+        id=f"202611{day:02d}-090000-{DRILL}-000{day}",
+        loop=DRILL,
+        loop_title=DRILL_TITLE,
+        rubric="amazon-pm",
+        seed=day,
+        started_at=_at(day),
+        rounds=[record],
+    )
     graded = await regrade(transcript, library().rubric("amazon-pm"), OfflineGrader())
     return graded.model_copy(update={"finished_at": _at(day, 11)})
 
@@ -83,12 +106,29 @@ def _write_unfinished(directory: Path) -> None:
     """An Amazon PM loop stopped after its first question was asked: resumable."""
     spec = library().loop("amazon-pm")
     firsts = [sorted(q.id for q in library().questions_for(r.type))[0] for r in spec.rounds]
-    rounds = [RoundInfo(index=i, type=r.type, title=r.title, minutes=r.minutes, max_followups=r.max_followups,
-                        question_ids=[firsts[i]]) for i, r in enumerate(spec.rounds)]
+    rounds = [
+        RoundInfo(
+            index=i,
+            type=r.type,
+            title=r.title,
+            minutes=r.minutes,
+            max_followups=r.max_followups,
+            question_ids=[firsts[i]],
+        )
+        for i, r in enumerate(spec.rounds)
+    ]
     question = firsts[0]
     events = [
-        LoopStarted(at=_at(5), id=UNFINISHED_ID, loop=spec.id, loop_title=spec.title, rubric=spec.rubric, seed=5,
-                    started_at=_at(5), rounds=rounds),
+        LoopStarted(
+            at=_at(5),
+            id=UNFINISHED_ID,
+            loop=spec.id,
+            loop_title=spec.title,
+            rubric=spec.rubric,
+            seed=5,
+            started_at=_at(5),
+            rounds=rounds,
+        ),
         RoundStarted(at=_at(5), round=0),
         QuestionAsked(at=_at(5), round=0, text=library().questions[question].text, question_id=question),
     ]

@@ -14,8 +14,9 @@ import pytest
 from tests.conftest import REPO
 from tests.test_tui_support import DRILL, journal_answers
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
-                                reason="tmux is not installed: the real-terminal test drives the app through it")
+pytestmark = pytest.mark.skipif(
+    shutil.which("tmux") is None, reason="tmux is not installed: the real-terminal test drives the app through it"
+)
 
 ANSWER = "I decided to cut the custom reports and kept alerts for our sellers."
 
@@ -25,15 +26,18 @@ class Terminal:
 
     def __init__(self, command: str) -> None:
         self.tmux = ["tmux", "-L", f"mockloop-test-{os.getpid()}"]
-        subprocess.run([*self.tmux, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "32", "-s", "app",
-                        command], check=True)
+        subprocess.run(
+            [*self.tmux, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "32", "-s", "app", command],
+            check=True,
+        )
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         subprocess.run([*self.tmux, "send-keys", "-t", "app", *(["-l"] if literal else []), *keys], check=True)
 
     def screen(self) -> str:
-        return subprocess.run([*self.tmux, "capture-pane", "-p", "-t", "app"], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p", "-t", "app"], check=True, capture_output=True, text=True
+        ).stdout
 
     def wait_for(self, seen: Callable[[str], bool], what: str, timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout
@@ -51,14 +55,19 @@ class Terminal:
 
 def test_mockloop_runs_in_a_real_terminal(tmp_path: Path) -> None:
     transcripts = tmp_path / "transcripts"
-    env = f"MOCKLOOP_TRANSCRIPTS={shlex.quote(str(transcripts))} " \
-          f"MOCKLOOP_CONFIG_DIR={shlex.quote(os.environ['MOCKLOOP_CONFIG_DIR'])}"
-    command = (f"cd {shlex.quote(str(REPO))} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u COLUMNS -u LINES {env} "
-               f"{shlex.quote(sys.executable)} -m simulator run {DRILL} --seed 3; echo MOCKLOOP-EXITED $?; sleep 60")
+    env = (
+        f"MOCKLOOP_TRANSCRIPTS={shlex.quote(str(transcripts))} "
+        f"MOCKLOOP_CONFIG_DIR={shlex.quote(os.environ['MOCKLOOP_CONFIG_DIR'])}"
+    )
+    command = (
+        f"cd {shlex.quote(str(REPO))} && env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u COLUMNS -u LINES {env} "
+        f"{shlex.quote(sys.executable)} -m simulator run {DRILL} --seed 3; echo MOCKLOOP-EXITED $?; sleep 60"
+    )
     terminal = Terminal(command)
     try:
-        first = terminal.wait_for(lambda s: "Round 1 of 1 · question 1 of 1" in s and "Submit" in s,
-                                  "the first question and the footer")
+        first = terminal.wait_for(
+            lambda s: "Round 1 of 1 · question 1 of 1" in s and "Submit" in s, "the first question and the footer"
+        )
         assert "follow-up" not in first
         terminal.keys(ANSWER, literal=True)
         terminal.wait_for(lambda s: "13 words" in s, "the word count of the typed answer")

@@ -15,29 +15,55 @@ EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden my-labels/ --f
 
 
 def register(sub: Any) -> None:
-    parser = add_parser(sub, "calibrate",
-                        "Grade labelled answer sheets and measure agreement with the expert labels.", EXAMPLE)
-    parser.add_argument("--rubric", required=True, metavar="ID|PATH",
-                        help="rubric id on the search path or a rubric file")
-    parser.add_argument("--golden", required=True, nargs="+", type=Path, metavar="PATH",
-                        help="answer sheets with `labels:` per round, or directories of them (*.yaml)")
-    parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
-                        help="offline evidence grader (default, no key) or the LLM grader")
+    parser = add_parser(
+        sub, "calibrate", "Grade labelled answer sheets and measure agreement with the expert labels.", EXAMPLE
+    )
+    parser.add_argument(
+        "--rubric", required=True, metavar="ID|PATH", help="rubric id on the search path or a rubric file"
+    )
+    parser.add_argument(
+        "--golden",
+        required=True,
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="answer sheets with `labels:` per round, or directories of them (*.yaml)",
+    )
+    parser.add_argument(
+        "--grader",
+        choices=("offline", "llm"),
+        default="offline",
+        help="offline evidence grader (default, no key) or the LLM grader",
+    )
     add_endpoint_options(parser)
-    parser.add_argument("--worst", type=int, default=5, metavar="N",
-                        help="disagreements to show per signal, largest first (default: 5)")
+    parser.add_argument(
+        "--worst", type=int, default=5, metavar="N", help="disagreements to show per signal, largest first (default: 5)"
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     learn = parser.add_mutually_exclusive_group()
-    learn.add_argument("--fit", action="store_true",
-                       help="refit the offline grader on these labels and write the model file beside the rubric "
-                            "(grade and the app then use it); reports agreement before and after")
-    learn.add_argument("--cv", action="store_true",
-                       help="measure a refit without writing it: each group of sheets (a subfolder, each folder "
-                            "given, else a file) graded by heads fitted on the others, with 95%% bootstrap intervals")
-    parser.add_argument("--from-scratch", action="store_true",
-                        help="with --fit/--cv: fit new heads instead of adjusting the rubric's current model")
-    parser.add_argument("--out", type=Path, metavar="FILE",
-                        help="with --fit: where to write the model (default: <rubric file>.model.json beside it)")
+    learn.add_argument(
+        "--fit",
+        action="store_true",
+        help="refit the offline grader on these labels and write the model file beside the rubric "
+        "(grade and the app then use it); reports agreement before and after",
+    )
+    learn.add_argument(
+        "--cv",
+        action="store_true",
+        help="measure a refit without writing it: each group of sheets (a subfolder, each folder "
+        "given, else a file) graded by heads fitted on the others, with 95%% bootstrap intervals",
+    )
+    parser.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="with --fit/--cv: fit new heads instead of adjusting the rubric's current model",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="with --fit: where to write the model (default: <rubric file>.model.json beside it)",
+    )
     parser.set_defaults(handler=_calibrate)
 
 
@@ -75,8 +101,11 @@ def _calibrate(args: argparse.Namespace) -> int:
             return fail(str(exc), 2)
     with Progress("calibrating", len(items)) as bar:
         grades = asyncio.run(grade_jobs(grader, [(request, rubric) for _, _, request in items], bar))
-    pairs = [pair for (item, labelled, _), grade in zip(items, grades, strict=True)
-             for pair in pairs_for(item, labelled, grade)]
+    pairs = [
+        pair
+        for (item, labelled, _), grade in zip(items, grades, strict=True)
+        for pair in pairs_for(item, labelled, grade)
+    ]
     report: dict[str, Any] = {
         "rubric": rubric.id,
         "grader": args.grader,
@@ -104,8 +133,14 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _learn(args: argparse.Namespace, chooser: Any, rubric: Any, items: list[Any], golden: list[Path],
-           errors: list[dict[str, str]]) -> int:
+def _learn(
+    args: argparse.Namespace,
+    chooser: Any,
+    rubric: Any,
+    items: list[Any],
+    golden: list[Path],
+    errors: list[dict[str, str]],
+) -> int:
     from simulator.content.offline_models import offline_model_text
     from simulator.grading.offline import rubric_model
     from simulator.grading.refit import Sheet, cross_validated_report, current_report, refit
@@ -127,12 +162,15 @@ def _learn(args: argparse.Namespace, chooser: Any, rubric: Any, items: list[Any]
     if args.fit:
         target = args.out or _model_beside(chooser, rubric)
         if target is None:
-            return fail(f"rubric {rubric.id!r} is a shipped default, which mockloop does not overwrite; copy it "
-                        "into ./rubrics/ (mockloop rubrics list --json shows where it is) or pass --out FILE", 2)
-        trained = {"at": report["at"], "sheets": report["golden"],
-                   "prior": None if prior is None else rubric.model}
+            return fail(
+                f"rubric {rubric.id!r} is a shipped default, which mockloop does not overwrite; copy it "
+                "into ./rubrics/ (mockloop rubrics list --json shows where it is) or pass --out FILE",
+                2,
+            )
+        trained = {"at": report["at"], "sheets": report["golden"], "prior": None if prior is None else rubric.model}
         model = refit(sheets, rubric, prior, trained).model_copy(
-            update={"cross_validation": _headline(report["cross_validated"])})
+            update={"cross_validation": _headline(report["cross_validated"])}
+        )
         from simulator.store.final import atomic_write
 
         atomic_write(target, offline_model_text(model).encode())
@@ -173,9 +211,11 @@ def _model_beside(chooser: Any, rubric: Any) -> Path | None:
 
 def _headline(report: dict[str, Any]) -> dict[str, Any]:
     keep = ("n", "spearman", "spearman_95", "qwk", "qwk_95")
-    return {"groups": report.get("groups", []),
-            "overall": {k: report["overall"].get(k) for k in keep},
-            "signals": {s: {k: b.get(k) for k in keep} for s, b in report["signals"].items()}}
+    return {
+        "groups": report.get("groups", []),
+        "overall": {k: report["overall"].get(k) for k in keep},
+        "signals": {s: {k: b.get(k) for k in keep} for s, b in report["signals"].items()},
+    }
 
 
 def render_learning(report: dict[str, Any]) -> str:
@@ -185,14 +225,18 @@ def render_learning(report: dict[str, Any]) -> str:
     columns.append(("cross_validated", "refit, held-out groups"))
     rows = []
     for signal in ["overall", *report["before"]["signals"]]:
-        row = [signal, str((report["before"]["overall"] if signal == "overall"
-                            else report["before"]["signals"][signal])["n"])]
+        row = [
+            signal,
+            str((report["before"]["overall"] if signal == "overall" else report["before"]["signals"][signal])["n"]),
+        ]
         for key, _ in columns:
             block = report[key]["overall"] if signal == "overall" else report[key]["signals"].get(signal, {})
             row.append(_with_interval(block))
         rows.append(row)
-    head = (f"Rubric {report['rubric']}, offline grader, {report['rounds']} labelled answers; "
-            f"held out one at a time: {', '.join(report['cross_validated'].get('groups', []))}")
+    head = (
+        f"Rubric {report['rubric']}, offline grader, {report['rounds']} labelled answers; "
+        f"held out one at a time: {', '.join(report['cross_validated'].get('groups', []))}"
+    )
     lines = [head, "Spearman (95% interval) / QWK", table(rows, ["signal", "n", *(label for _, label in columns)])]
     if "model" in report:
         lines.append(f"Model written to {report['model']}")
@@ -249,28 +293,39 @@ def _labelled_rounds(paths: list[Path], rubric: Any, levels: list[int]) -> tuple
             if off_scale:
                 problem(item, f"labels off the rubric's scale {levels}: {off_scale}")
                 labelled = labelled.model_copy(
-                    update={"labels": {s: v for s, v in labelled.labels.items() if s not in off_scale}})
+                    update={"labels": {s: v for s, v in labelled.labels.items() if s not in off_scale}}
+                )
             items.append((item, labelled, GradeRequest(labelled.round, labelled.question, labelled.answer)))
     return items, errors
 
 
 def render_table(report: dict[str, Any]) -> str:
     previous = report.get("previous")
-    blocks = [f"Rubric {report['rubric']}, {report['grader']} grader, {report['rounds']} labelled answers"
-              + (f" (change since {previous['at']} in brackets)" if previous else "")]
+    blocks = [
+        f"Rubric {report['rubric']}, {report['grader']} grader, {report['rounds']} labelled answers"
+        + (f" (change since {previous['at']} in brackets)" if previous else "")
+    ]
     rows = []
     for signal, block in [("overall", report["overall"]), *report["signals"].items()]:
         before = None
         if previous:
             before = previous["overall"] if signal == "overall" else previous["signals"].get(signal)
-        rows.append([signal, str(block["n"]), *(_figure(block, before, name) for name in ("exact", "adjacent",
-                                                                                              "spearman", "qwk"))])
+        rows.append(
+            [
+                signal,
+                str(block["n"]),
+                *(_figure(block, before, name) for name in ("exact", "adjacent", "spearman", "qwk")),
+            ]
+        )
     blocks.append(table(rows, ["signal", "n", "exact", "adjacent", "spearman", "qwk"]))
     levels = [str(level) for level in report["levels"]]
-    matrix = [[f"label {level}", *map(str, row)] for level, row in zip(levels, report["overall"]["confusion"],
-                                                                        strict=True)]
-    blocks.append("Overall confusion (rows: expert label, columns: grader score)\n"
-                  + table(matrix, ["", *(f"score {level}" for level in levels)]))
+    matrix = [
+        [f"label {level}", *map(str, row)] for level, row in zip(levels, report["overall"]["confusion"], strict=True)
+    ]
+    blocks.append(
+        "Overall confusion (rows: expert label, columns: grader score)\n"
+        + table(matrix, ["", *(f"score {level}" for level in levels)])
+    )
     worst = [("overall", d) for d in report["overall"]["worst"]]
     worst += [(signal, d) for signal, block in report["signals"].items() for d in block["worst"]]
     worst.sort(key=lambda found: -abs(found[1]["label"] - found[1]["score"]))

@@ -6,9 +6,7 @@ import sys
 from typing import Any
 
 
-def add_parser(
-    sub: Any, name: str, help_text: str, example: str, **kwargs: Any
-) -> argparse.ArgumentParser:
+def add_parser(sub: Any, name: str, help_text: str, example: str, **kwargs: Any) -> argparse.ArgumentParser:
     """A subcommand parser whose --help ends with an example."""
     return sub.add_parser(
         name,
@@ -26,13 +24,25 @@ ENDPOINT_FLAGS = ("model", "grader_model", "base_url", "timeout")
 def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
     """--model, --grader-model, --base-url and --timeout, for the commands that may call an LLM grader."""
     parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
-    parser.add_argument("--grader-model", dest="grader_model", metavar="NAME",
-                        help="model for grading (overrides MOCKLOOP_GRADER_MODEL and --model)")
+    parser.add_argument(
+        "--grader-model",
+        dest="grader_model",
+        metavar="NAME",
+        help="model for grading (overrides MOCKLOOP_GRADER_MODEL and --model)",
+    )
     parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help="deadline of each LLM request, connect to last byte (overrides MOCKLOOP_TIMEOUT)")
-    parser.add_argument("--no-hints", dest="hints", action="store_false",
-                        help="LLM grader: do not show the model the offline grader's evidence as hints")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="deadline of each LLM request, connect to last byte (overrides MOCKLOOP_TIMEOUT)",
+    )
+    parser.add_argument(
+        "--no-hints",
+        dest="hints",
+        action="store_false",
+        help="LLM grader: do not show the model the offline grader's evidence as hints",
+    )
 
 
 def endpoint_flags(args: argparse.Namespace) -> dict[str, Any]:

@@ -22,9 +22,7 @@ def register(sub: Any) -> None:
         "Check rubric, loop and question files (all on the search path by default).",
         "mockloop rubrics validate rubrics/amazon-pm.yaml",
     )
-    validate.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or directories to check"
-    )
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories to check")
     validate.set_defaults(handler=_validate)
     schema = add_parser(
         rsub,
@@ -33,25 +31,17 @@ def register(sub: Any) -> None:
         "mockloop rubrics schema > rubric.schema.json",
     )
     schema.set_defaults(handler=_schema)
-    rlist = add_parser(
-        rsub, "list", "List the rubrics on the search path.", "mockloop rubrics list --json"
-    )
+    rlist = add_parser(rsub, "list", "List the rubrics on the search path.", "mockloop rubrics list --json")
     rlist.add_argument("--json", action="store_true", help="print JSON")
     rlist.set_defaults(handler=_list_rubrics)
 
-    loops = add_parser(
-        sub, "loops", "List interview loops and drills.", "mockloop loops list --json"
-    )
+    loops = add_parser(sub, "loops", "List interview loops and drills.", "mockloop loops list --json")
     lsub = loops.add_subparsers(title="loop commands", metavar="COMMAND", required=True)
-    llist = add_parser(
-        lsub, "list", "List the loops and single-round drills.", "mockloop loops list"
-    )
+    llist = add_parser(lsub, "list", "List the loops and single-round drills.", "mockloop loops list")
     llist.add_argument("--json", action="store_true", help="print JSON")
     llist.set_defaults(handler=_list_loops)
 
-    questions = add_parser(
-        sub, "questions", "List questions in the banks.", "mockloop questions list --round prfaq"
-    )
+    questions = add_parser(sub, "questions", "List questions in the banks.", "mockloop questions list --round prfaq")
     qsub = questions.add_subparsers(title="question commands", metavar="COMMAND", required=True)
     qlist = add_parser(
         qsub,
@@ -114,10 +104,7 @@ def _list_rubrics(args: argparse.Namespace) -> int:
     else:
         print(
             table(
-                [
-                    [i["id"], i["title"], str(len(i["signals"])), ", ".join(i["rounds"])]
-                    for i in items
-                ],
+                [[i["id"], i["title"], str(len(i["signals"])), ", ".join(i["rounds"])] for i in items],
                 ["id", "title", "signals", "rounds"],
             )
         )
@@ -137,8 +124,7 @@ def _list_loops(args: argparse.Namespace) -> int:
             "rubric": lp.rubric,
             "minutes": lp.minutes,
             "rounds": [
-                {"type": r.type, "title": r.title, "minutes": r.minutes, "questions": r.questions}
-                for r in lp.rounds
+                {"type": r.type, "title": r.title, "minutes": r.minutes, "questions": r.questions} for r in lp.rounds
             ],
         }
         for lp in loops

@@ -15,31 +15,48 @@ EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab1
 
 
 def register(sub: Any) -> None:
-    parser = add_parser(sub, "grade", "Grade answer sheets (.yaml) and saved transcripts (.json/.jsonl).",
-                        EXAMPLE)
+    parser = add_parser(sub, "grade", "Grade answer sheets (.yaml) and saved transcripts (.json/.jsonl).", EXAMPLE)
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     add_grading_options(parser)
-    parser.add_argument("--format", choices=("json", "markdown", "table"), default="json",
-                        help="output format (default: json, one document on stdout)")
+    parser.add_argument(
+        "--format",
+        choices=("json", "markdown", "table"),
+        default="json",
+        help="output format (default: json, one document on stdout)",
+    )
     batch = parser.add_argument_group("bulk grading through the OpenAI Batch API (with --grader llm)")
-    batch.add_argument("--batch", action="store_true",
-                       help="send every round as one batch: half the price, results within 24 hours; "
-                            "an interrupted run resumes when run again")
+    batch.add_argument(
+        "--batch",
+        action="store_true",
+        help="send every round as one batch: half the price, results within 24 hours; "
+        "an interrupted run resumes when run again",
+    )
     batch.add_argument("--batch-id", metavar="ID", help="pick up this batch where polling stopped (implies --batch)")
-    batch.add_argument("--poll-seconds", type=float, default=30.0, metavar="S",
-                       help="seconds between status checks (default: 30)")
-    batch.add_argument("--state", type=Path, metavar="FILE",
-                       help="the batch's state file (default: <transcripts dir>/batches/<digest of the inputs>.json)")
+    batch.add_argument(
+        "--poll-seconds", type=float, default=30.0, metavar="S", help="seconds between status checks (default: 30)"
+    )
+    batch.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="the batch's state file (default: <transcripts dir>/batches/<digest of the inputs>.json)",
+    )
     parser.set_defaults(handler=_grade)
 
 
 def add_grading_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
-                        help="offline evidence grader (default, no key) or the LLM grader")
-    parser.add_argument("--rubric", metavar="ID|PATH",
-                        help="rubric id on the search path or a rubric file (default: the input's own)")
-    parser.add_argument("--samples", type=int, default=1, metavar="K",
-                        help="LLM grader: grade K times and report the median and spread")
+    parser.add_argument(
+        "--grader",
+        choices=("offline", "llm"),
+        default="offline",
+        help="offline evidence grader (default, no key) or the LLM grader",
+    )
+    parser.add_argument(
+        "--rubric", metavar="ID|PATH", help="rubric id on the search path or a rubric file (default: the input's own)"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=1, metavar="K", help="LLM grader: grade K times and report the median and spread"
+    )
     add_endpoint_options(parser)
 
 
@@ -81,8 +98,13 @@ def _grade(args: argparse.Namespace) -> int:
     rounds = iter(grades)
     for item in inputs:
         graded = [next(rounds) for _ in item.requests]
-        document["results"].append({"source": item.source, "rubric": item.rubrics[0].id,
-                                    "rounds": [g.model_dump(mode="json", exclude_none=True) for g in graded]})
+        document["results"].append(
+            {
+                "source": item.source,
+                "rubric": item.rubrics[0].id,
+                "rounds": [g.model_dump(mode="json", exclude_none=True) for g in graded],
+            }
+        )
     if args.format == "json":
         print_json(document)
     elif args.format == "markdown":
@@ -126,8 +148,9 @@ async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress
     (the LLM grader) gets at most that many rounds at a time, each started as another finishes,
     so a round's work before its request (the offline hints) is done just before it is sent."""
     try:
-        return await tracked((grader.grade(request, rubric) for request, rubric in jobs), bar,
-                             getattr(grader, "rounds_in_flight", None))
+        return await tracked(
+            (grader.grade(request, rubric) for request, rubric in jobs), bar, getattr(grader, "rounds_in_flight", None)
+        )
     finally:
         close = getattr(grader, "aclose", None)
         if close is not None:
@@ -137,14 +160,20 @@ async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress
 def _grade_batch(args: argparse.Namespace, grader: Any, inputs: list[Input]) -> tuple[list[Any], dict[str, Any]]:
     from simulator.grading.batch_grading import BatchJob, default_state_path, grade_in_batch
 
-    jobs = [BatchJob(item.source, index, request, item.rubrics[0])
-            for item in inputs for index, request in enumerate(item.requests)]
+    jobs = [
+        BatchJob(item.source, index, request, item.rubrics[0])
+        for item in inputs
+        for index, request in enumerate(item.requests)
+    ]
     state = args.state or default_state_path(grader, jobs)
     bar = Progress("batch", len(jobs))
 
     def submitted(batch_id: str, path: Path) -> None:
-        print(f"mockloop: batch {batch_id} submitted ({len(jobs)} requests; state in {path}); if interrupted, "
-              f"run the same command again or add --batch-id {batch_id}", file=sys.stderr)
+        print(
+            f"mockloop: batch {batch_id} submitted ({len(jobs)} requests; state in {path}); if interrupted, "
+            f"run the same command again or add --batch-id {batch_id}",
+            file=sys.stderr,
+        )
 
     def polled(status: Any) -> None:
         bar.label = f"batch {status.id}"
@@ -152,17 +181,26 @@ def _grade_batch(args: argparse.Namespace, grader: Any, inputs: list[Input]) -> 
 
     async def run() -> Any:
         try:
-            return await grade_in_batch(grader, jobs, state_path=state, batch_id=args.batch_id,
-                                        poll_seconds=args.poll_seconds, on_submitted=submitted,
-                                        on_progress=polled)
+            return await grade_in_batch(
+                grader,
+                jobs,
+                state_path=state,
+                batch_id=args.batch_id,
+                poll_seconds=args.poll_seconds,
+                on_submitted=submitted,
+                on_progress=polled,
+            )
         finally:
             await grader.aclose()
 
     with bar:
         outcome = asyncio.run(run())
     status = outcome.status
-    info = {"id": status.id, "status": status.status,
-            "request_counts": {"total": status.total, "completed": status.completed, "failed": status.failed}}
+    info = {
+        "id": status.id,
+        "status": status.status,
+        "request_counts": {"total": status.total, "completed": status.completed, "failed": status.failed},
+    }
     return outcome.grades, info
 
 
@@ -172,11 +210,20 @@ def render_table(document: dict[str, Any]) -> str:
         rows = []
         for i, rnd in enumerate(result["rounds"], 1):
             scores = " ".join(f"{sid}={s['score']}" for sid, s in rnd["signals"].items())
-            rows.append([str(i), rnd["round"], f"{rnd['overall']['score']} {rnd['overall']['label']}",
-                         ",".join(rnd["flags"]) or "-", scores])
-        blocks.append(f"{result['source']} (rubric {result['rubric']}, grader "
-                      f"{result['rounds'][0]['grader'] if result['rounds'] else '-'})\n"
-                      + table(rows, ["#", "round", "overall", "flags", "signals"]))
+            rows.append(
+                [
+                    str(i),
+                    rnd["round"],
+                    f"{rnd['overall']['score']} {rnd['overall']['label']}",
+                    ",".join(rnd["flags"]) or "-",
+                    scores,
+                ]
+            )
+        blocks.append(
+            f"{result['source']} (rubric {result['rubric']}, grader "
+            f"{result['rounds'][0]['grader'] if result['rounds'] else '-'})\n"
+            + table(rows, ["#", "round", "overall", "flags", "signals"])
+        )
     return "\n\n".join(blocks)
 
 

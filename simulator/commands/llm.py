@@ -21,7 +21,8 @@ PING = [
 
 def register(sub: Any) -> None:
     doctor = add_parser(
-        sub, "doctor",
+        sub,
+        "doctor",
         "Check the LLM setup: configuration, endpoint reachable, model listed, a structured call.",
         "mockloop doctor --base-url http://localhost:11434/v1 --model llama3.1:8b",
     )
@@ -35,16 +36,22 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
     There is no flag for the API key: a key on the command line ends up in shell history.
     """
     group = parser.add_argument_group("LLM endpoint (overrides environment and config file)")
-    group.add_argument("--base-url", metavar="URL",
-                       help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
-                            "(env OPENAI_BASE_URL)")
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (env OPENAI_BASE_URL)",
+    )
     group.add_argument("--model", metavar="NAME", help="model for everything (env MOCKLOOP_MODEL)")
-    group.add_argument("--grader-model", metavar="NAME",
-                       help="model for grading (env MOCKLOOP_GRADER_MODEL)")
-    group.add_argument("--interviewer-model", metavar="NAME",
-                       help="model for the interviewer (env MOCKLOOP_INTERVIEWER_MODEL)")
-    group.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="deadline of each request, connect to last byte (env MOCKLOOP_TIMEOUT)")
+    group.add_argument("--grader-model", metavar="NAME", help="model for grading (env MOCKLOOP_GRADER_MODEL)")
+    group.add_argument(
+        "--interviewer-model", metavar="NAME", help="model for the interviewer (env MOCKLOOP_INTERVIEWER_MODEL)"
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="deadline of each request, connect to last byte (env MOCKLOOP_TIMEOUT)",
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> "LLMSettings":
@@ -86,8 +93,12 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
         report.line("FAIL", "config", str(exc))
         return
     if not settings.is_configured:
-        report.line("FAIL", "config", f"{OFFLINE}. Set OPENAI_API_KEY for OpenAI, or "
-                    "OPENAI_BASE_URL (or --base-url) for a local server; see docs/LLM.md")
+        report.line(
+            "FAIL",
+            "config",
+            f"{OFFLINE}. Set OPENAI_API_KEY for OpenAI, or "
+            "OPENAI_BASE_URL (or --base-url) for a local server; see docs/LLM.md",
+        )
         return
     report.line("ok", "config", _describe(settings))
     models = [settings.model_for("grader")]
@@ -108,8 +119,9 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
         missing = [name for name in models if name not in listed]
         if missing:
             shown = ", ".join(listed[:12]) + (", ..." if len(listed) > 12 else "")
-            report.line("FAIL", "model", f"{', '.join(missing)} not listed by the server; "
-                        f"it lists: {shown or 'nothing'}")
+            report.line(
+                "FAIL", "model", f"{', '.join(missing)} not listed by the server; it lists: {shown or 'nothing'}"
+            )
         else:
             report.line("ok", "model", f"{', '.join(models)} listed")
         try:
@@ -118,11 +130,13 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
             report.line("FAIL", "structured call", str(exc))
             report.refused = exc.status in (401, 403)
             return
-        how = ("structured outputs (json_schema)" if result.mode == "json_schema" else
-               "JSON mode (the server refused json_schema; mockloop falls back to JSON mode)")
+        how = (
+            "structured outputs (json_schema)"
+            if result.mode == "json_schema"
+            else "JSON mode (the server refused json_schema; mockloop falls back to JSON mode)"
+        )
         tokens = session.usage.total.prompt_tokens + session.usage.total.completion_tokens
-        report.line("ok", "structured call", f"{models[0]} replied valid JSON via {how}, "
-                    f"{tokens} tokens")
+        report.line("ok", "structured call", f"{models[0]} replied valid JSON via {how}, {tokens} tokens")
 
 
 def _describe(settings: "LLMSettings") -> str:
@@ -154,4 +168,3 @@ def _endpoint_problem(exc: "LLMError") -> str:
     if exc.status == 404:
         return f"{exc}. Is the base URL right? It usually ends in /v1"
     return str(exc)
-

@@ -10,16 +10,20 @@ from simulator.commands.common import add_parser, fail
 
 
 def register(sub: Any) -> None:
-    run = add_parser(sub, "run", "Run a loop or drill (in the app, or line by line with --plain).",
-                     "mockloop run amazon-pm --plain --seed 7")
+    run = add_parser(
+        sub,
+        "run",
+        "Run a loop or drill (in the app, or line by line with --plain).",
+        "mockloop run amazon-pm --plain --seed 7",
+    )
     run.add_argument("loop", metavar="LOOP", help="loop or drill id (see `mockloop loops list`)")
     run.add_argument("--seed", type=int, help="pick the same questions again")
-    run.add_argument("--any-question", action="store_true",
-                     help="do not avoid questions you answered recently")
+    run.add_argument("--any-question", action="store_true", help="do not avoid questions you answered recently")
     _common(run)
     run.set_defaults(handler=_run)
-    resume = add_parser(sub, "resume", "Continue an unfinished session at its next unanswered question.",
-                        "mockloop resume --plain")
+    resume = add_parser(
+        sub, "resume", "Continue an unfinished session at its next unanswered question.", "mockloop resume --plain"
+    )
     resume.add_argument("id", nargs="?", metavar="ID", help="session id (default: the latest unfinished)")
     _common(resume)
     resume.set_defaults(handler=_resume)
@@ -27,13 +31,23 @@ def register(sub: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
-    parser.add_argument("--grader", choices=("offline", "llm"), default="offline",
-                        help="grader for the rounds (default: offline evidence grader)")
-    parser.add_argument("--interviewer", choices=("scripted", "llm"),
-                        help="who asks the follow-ups (default: llm when an LLM endpoint is configured, "
-                             "else scripted)")
-    parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
-                        help="where sessions are saved (default: ./transcripts or $MOCKLOOP_TRANSCRIPTS)")
+    parser.add_argument(
+        "--grader",
+        choices=("offline", "llm"),
+        default="offline",
+        help="grader for the rounds (default: offline evidence grader)",
+    )
+    parser.add_argument(
+        "--interviewer",
+        choices=("scripted", "llm"),
+        help="who asks the follow-ups (default: llm when an LLM endpoint is configured, else scripted)",
+    )
+    parser.add_argument(
+        "--transcripts-dir",
+        type=Path,
+        metavar="DIR",
+        help="where sessions are saved (default: ./transcripts or $MOCKLOOP_TRANSCRIPTS)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:

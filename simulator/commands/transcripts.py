@@ -10,33 +10,42 @@ from simulator.commands.common import add_parser, fail, print_json, table
 
 
 def register(sub: Any) -> None:
-    transcripts = add_parser(sub, "transcripts", "Browse saved interview sessions.",
-                             "mockloop transcripts list")
-    tsub = transcripts.add_subparsers(title="transcript commands", metavar="COMMAND",
-                                      required=True)
-    tlist = add_parser(tsub, "list",
-                       "List saved sessions: id, loop, start, finished or not, result.",
-                       "mockloop transcripts list --json")
+    transcripts = add_parser(sub, "transcripts", "Browse saved interview sessions.", "mockloop transcripts list")
+    tsub = transcripts.add_subparsers(title="transcript commands", metavar="COMMAND", required=True)
+    tlist = add_parser(
+        tsub,
+        "list",
+        "List saved sessions: id, loop, start, finished or not, result.",
+        "mockloop transcripts list --json",
+    )
     tlist.add_argument("--json", action="store_true", help="print JSON")
     _transcripts_dir_option(tlist)
     tlist.set_defaults(handler=_list)
 
-    export = add_parser(sub, "export",
-                        "Write a session as a Markdown report to send a coach, or as JSON.",
-                        "mockloop export 20261123-155400-amazon-pm-ab12 --output loop.md")
+    export = add_parser(
+        sub,
+        "export",
+        "Write a session as a Markdown report to send a coach, or as JSON.",
+        "mockloop export 20261123-155400-amazon-pm-ab12 --output loop.md",
+    )
     export.add_argument("id", metavar="ID", help="transcript id, or a unique start of one")
-    export.add_argument("--format", choices=("markdown", "json"), default="markdown",
-                        help="report format (default: markdown)")
-    export.add_argument("--output", type=Path, metavar="FILE",
-                        help="write to FILE (created 0600) instead of standard output")
+    export.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="report format (default: markdown)"
+    )
+    export.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE (created 0600) instead of standard output"
+    )
     _transcripts_dir_option(export)
     export.set_defaults(handler=_export)
 
 
 def _transcripts_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--transcripts-dir", type=Path, metavar="DIR",
-                        help="where transcripts live (default: $MOCKLOOP_TRANSCRIPTS or "
-                             "./transcripts)")
+    parser.add_argument(
+        "--transcripts-dir",
+        type=Path,
+        metavar="DIR",
+        help="where transcripts live (default: $MOCKLOOP_TRANSCRIPTS or ./transcripts)",
+    )
 
 
 def _warn(problems: list[str]) -> None:

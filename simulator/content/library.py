@@ -82,11 +82,7 @@ def _first_wins(
         if item_id in chosen:
             first_rank, first_path, _ = chosen[item_id]
             if first_rank == rank:
-                problems.append(
-                    Problem(
-                        path, 1, 1, "id", f"duplicate {kind} id {item_id!r} (also in {first_path})"
-                    )
-                )
+                problems.append(Problem(path, 1, 1, "id", f"duplicate {kind} id {item_id!r} (also in {first_path})"))
             continue
         chosen[item_id] = (rank, path, item)
     return chosen
@@ -155,8 +151,15 @@ def resolve_rubric(
         round_source.update({r: src for r in item.rounds})
     for item, src in chain:
         if item.model and not (src.path.parent / item.model).is_file():
-            problems.append(problem_at(src.data, src.path, ("model",), f"no such file {item.model!r} beside the "
-                                       "rubric; expected a model file written by `mockloop calibrate --fit`"))
+            problems.append(
+                problem_at(
+                    src.data,
+                    src.path,
+                    ("model",),
+                    f"no such file {item.model!r} beside the "
+                    "rubric; expected a model file written by `mockloop calibrate --fit`",
+                )
+            )
             return None
     merged["model"] = _model_path(chain)
     if merged["model"]:
@@ -196,8 +199,14 @@ def resolve_rubric(
             ok = False
     for name, gate in result.offline.gates.items():
         if gate.signal is not None and gate.signal not in result.signals:
-            problems.append(problem_at(source.data, source.path, ("offline", "gates", name, "signal"),
-                                       f"gate names undefined signal {gate.signal!r}"))
+            problems.append(
+                problem_at(
+                    source.data,
+                    source.path,
+                    ("offline", "gates", name, "signal"),
+                    f"gate names undefined signal {gate.signal!r}",
+                )
+            )
             ok = False
     return result if ok else None
 
@@ -226,9 +235,7 @@ def load_library(roots: list[Path] | None = None) -> Library:
 
     failed: list[tuple[int, Path, Problem]] = []
     parsed_rubrics = _parse_all(Rubric, _files(roots, RUBRIC_GLOB), problems, failed)
-    rubrics = _first_wins(
-        "rubric", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_rubrics], problems
-    )
+    rubrics = _first_wins("rubric", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_rubrics], problems)
     _block_shadowed("rubric", failed, rubrics, lib)
     parents = {rid: item for rid, (_, _, item) in rubrics.items()}
     for rubric_id, (_, path, (rubric, src)) in rubrics.items():
@@ -251,9 +258,7 @@ def load_library(roots: list[Path] | None = None) -> Library:
 
     failed = []
     parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems, failed)
-    loops = _first_wins(
-        "loop", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_loops], problems
-    )
+    loops = _first_wins("loop", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_loops], problems)
     _block_shadowed("loop", failed, loops, lib)
     for loop_id, (_, path, (loop, src)) in loops.items():
         problems.extend(check_loop(loop, src, lib))
@@ -273,8 +278,14 @@ def check_bank(bank: QuestionBank, src: Source, lib: Library) -> list[Problem]:
 
     def check(value: str, known: set[str], what: str, loc: tuple) -> None:
         if value not in known:
-            found.append(problem_at(src.data, src.path, loc, f"{what} {value!r} is not graded by any rubric; "
-                                    f"expected one of: {', '.join(sorted(known))}"))
+            found.append(
+                problem_at(
+                    src.data,
+                    src.path,
+                    loc,
+                    f"{what} {value!r} is not graded by any rubric; expected one of: {', '.join(sorted(known))}",
+                )
+            )
 
     check(bank.round, rounds, "round type", ("round",))
     for i, question in enumerate(bank.questions):
@@ -297,8 +308,7 @@ def check_loop(loop: LoopSpec, src: Source, lib: Library) -> list[Problem]:
                 src.data,
                 src.path,
                 ("rubric",),
-                f"unknown rubric {loop.rubric!r}; expected one of: "
-                f"{', '.join(sorted(lib.rubrics))}",
+                f"unknown rubric {loop.rubric!r}; expected one of: {', '.join(sorted(lib.rubrics))}",
             )
         )
     for i, spec in enumerate(loop.rounds):

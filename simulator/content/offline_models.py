@@ -34,8 +34,17 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> OfflineModel:
     except (ValueError, RecursionError) as exc:
         raise ContentError([Problem(path, 1, 1, "", f"not valid JSON: {exc}")]) from None
     if bad := non_finite(data):  # NaN, Infinity and 1e999 parse as JSON, and would make every level a guess
-        raise ContentError([Problem(path, *_position(text, loc), dotted(loc), "not a finite number; expected one "
-                                    "written by `mockloop calibrate --fit`") for loc, _ in bad])
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    *_position(text, loc),
+                    dotted(loc),
+                    "not a finite number; expected one written by `mockloop calibrate --fit`",
+                )
+                for loc, _ in bad
+            ]
+        )
     try:
         return OfflineModel.model_validate(data)
     except ValidationError as exc:

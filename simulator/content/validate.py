@@ -49,9 +49,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
 
         roots = content_roots()
         lib = load_library(roots)
-        count = sum(
-            len(list(r.glob(g))) for r in roots for g in (RUBRIC_GLOB, LOOP_GLOB, BANK_GLOB)
-        )
+        count = sum(len(list(r.glob(g))) for r in roots for g in (RUBRIC_GLOB, LOOP_GLOB, BANK_GLOB))
         return lib.problems, count
     problems: list[Problem] = []
     files = _expand(paths)
@@ -71,8 +69,11 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], int]:
     rubrics = [(path, data, item) for path, data, item in parsed if isinstance(item, Rubric)]
     given = {item.id: (item, Source(path, data)) for path, data, item in rubrics}
     for path, data, item in rubrics:
-        parents = {rid: (rubric, Source(lib.source("rubric", rid) or path, {}))
-                   for rid, rubric in lib.rubrics.items() if rid != item.id}
+        parents = {
+            rid: (rubric, Source(lib.source("rubric", rid) or path, {}))
+            for rid, rubric in lib.rubrics.items()
+            if rid != item.id
+        }
         parents.update({rid: pair for rid, pair in given.items() if rid != item.id})
         resolved = resolve_rubric(item, Source(path, data), parents, problems)
         if resolved is not None:

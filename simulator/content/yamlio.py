@@ -31,8 +31,9 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
     if deep := _DEEP.search(source):  # refused before the parser recurses through it (seconds, at 20,000 deep)
         line, col = _line_col(source, deep.start())
-        raise ContentError([Problem(path, line, col, "", f"YAML nested more than {MAX_DEPTH} levels deep; "
-                                    "expected a content file")])
+        raise ContentError(
+            [Problem(path, line, col, "", f"YAML nested more than {MAX_DEPTH} levels deep; expected a content file")]
+        )
     try:
         data = _parser().load(source)
     except MarkedYAMLError as exc:
@@ -42,9 +43,19 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {what}")]) from None
     except ReaderError as exc:  # a control character: ruamel gives only an offset into the text
         line, col = _line_col(source, exc.position)
-        raise ContentError([Problem(path, line, col, "", f"character {_codepoint(exc.character)} is not allowed "
-                                    "in YAML (a control character); delete it or write it as an escape in "
-                                    "double quotes")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    col,
+                    "",
+                    f"character {_codepoint(exc.character)} is not allowed "
+                    "in YAML (a control character); delete it or write it as an escape in "
+                    "double quotes",
+                )
+            ]
+        ) from None
     except YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise ContentError([Problem(path, 1, 1, "", f"YAML error: {detail}")]) from None
@@ -53,13 +64,21 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
     if data is None:
         raise ContentError([Problem(path, 1, 1, "", "file is empty; expected a YAML mapping")])
     if _expands_past(data, MAX_VALUES):
-        raise ContentError([Problem(path, 1, 1, "", f"more than {MAX_VALUES:,} values once its aliases are expanded; "
-                                                    "expected a content file, not a YAML alias bomb")])
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "",
+                    f"more than {MAX_VALUES:,} values once its aliases are expanded; "
+                    "expected a content file, not a YAML alias bomb",
+                )
+            ]
+        )
     if not isinstance(data, CommentedMap):
         got = type(data).__name__
-        raise ContentError(
-            [Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")]
-        )
+        raise ContentError([Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")])
     if bad := non_finite(data):
         raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])
     return data
@@ -100,8 +119,14 @@ def non_finite(data: Any, shown: int = 20) -> list[tuple[Loc, float]]:
 def _non_finite_problem(data: Any, path: Path, loc: Loc, value: float) -> Problem:
     line, col = position(data, loc)
     written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-    return Problem(path, line, col, dotted(loc), f"{written} is not a finite number (a number past 1e308, such as "
-                                          "1e999, reads as one too); expected a finite number")
+    return Problem(
+        path,
+        line,
+        col,
+        dotted(loc),
+        f"{written} is not a finite number (a number past 1e308, such as "
+        "1e999, reads as one too); expected a finite number",
+    )
 
 
 MAX_DEPTH = 200

@@ -25,9 +25,7 @@ class Question(Model):
     text: NonEmptyText
     signals: list[Slug] = Field(min_length=1)
     probes: Annotated[list[Probe], Field(min_length=2, max_length=4)]
-    outline: list[NonEmptyText] = Field(
-        default_factory=list, description="What a strong answer covers."
-    )
+    outline: list[NonEmptyText] = Field(default_factory=list, description="What a strong answer covers.")
 
 
 class QuestionBank(Model):

@@ -7,13 +7,9 @@ from pydantic import BaseModel, Field
 
 class SignalGrade(BaseModel):
     score: int
-    evidence: list[str] = Field(
-        default_factory=list, description="Verbatim substrings of the answer."
-    )
+    evidence: list[str] = Field(default_factory=list, description="Verbatim substrings of the answer.")
     rationale: str = ""
-    next_level: str | None = Field(
-        default=None, description="What an answer one level up would add (from the rubric)."
-    )
+    next_level: str | None = Field(default=None, description="What an answer one level up would add (from the rubric).")
 
 
 class OverallScore(BaseModel):

@@ -163,6 +163,7 @@ class OfflineRules(Model):
         for needs in value.values():
             _check_features(needs)
         return value
+
     """How a round's questions combine into its signal scores; a skipped question counts as the lowest level."""
 
 

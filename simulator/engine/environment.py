@@ -32,16 +32,32 @@ class Environment:
             chosen = make_grader(grader)
         except GraderUnavailable as exc:
             raise EnvironmentUnavailable(str(exc)) from None
-        return cls(library=load_library(), grader=chosen, interviewer=_make_interviewer(interviewer),
-                   directory=transcripts_dir(directory))
+        return cls(
+            library=load_library(),
+            grader=chosen,
+            interviewer=_make_interviewer(interviewer),
+            directory=transcripts_dir(directory),
+        )
 
     def start(self, loop_id: str, seed: int | None = None, avoid_recent: bool = True) -> Session:
-        return Session.start(loop_id, library=self.library, directory=self.directory, grader=self.grader,
-                             interviewer=self.interviewer, seed=seed, avoid_recent=avoid_recent)
+        return Session.start(
+            loop_id,
+            library=self.library,
+            directory=self.directory,
+            grader=self.grader,
+            interviewer=self.interviewer,
+            seed=seed,
+            avoid_recent=avoid_recent,
+        )
 
     def resume(self, transcript_id: str | None) -> Session:
-        return Session.resume(transcript_id, library=self.library, directory=self.directory,
-                              grader=self.grader, interviewer=self.interviewer)
+        return Session.resume(
+            transcript_id,
+            library=self.library,
+            directory=self.directory,
+            grader=self.grader,
+            interviewer=self.interviewer,
+        )
 
 
 def _make_interviewer(name: str | None) -> Interviewer:

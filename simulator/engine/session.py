@@ -367,8 +367,10 @@ class Session:
         used |= {t.question_id for r in self.transcript.rounds for t in r.turns if t.question_id}
         spare = sorted((q for q in self.library.questions_for(record.type) if q.id not in used), key=lambda q: q.id)
         if not spare:
-            raise SessionError(f"question {record.question_ids[position]!r} is no longer in the question banks "
-                               f"and no other {record.type} question is left to ask")
+            raise SessionError(
+                f"question {record.question_ids[position]!r} is no longer in the question banks "
+                f"and no other {record.type} question is left to ask"
+            )
         return spare[0]
 
     def _prompt(self, record: RoundRecord) -> Prompt:

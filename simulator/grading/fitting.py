@@ -68,8 +68,13 @@ def _design(items: Sequence[Labelled], rounds: Sequence[str], embedding_scale: f
     return np.vstack(rows)
 
 
-def fit_head(items: Sequence[Labelled], signal: str, alpha: float = DEFAULT_ALPHA,
-             embedding_scale: float = DEFAULT_EMBEDDING_SCALE, prior: SignalHead | None = None) -> SignalHead:
+def fit_head(
+    items: Sequence[Labelled],
+    signal: str,
+    alpha: float = DEFAULT_ALPHA,
+    embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
+    prior: SignalHead | None = None,
+) -> SignalHead:
     """Ridge on standardised inputs (the embedding block scaled by `embedding_scale`), stored unstandardised.
 
     With a `prior` head the ridge pulls towards the prior's weights instead of towards zero: a coach's
@@ -87,7 +92,7 @@ def fit_head(items: Sequence[Labelled], signal: str, alpha: float = DEFAULT_ALPH
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     block = np.ones(x.shape[1])
-    block[len(DETECTOR_INPUTS) + len(rounds):] = embedding_scale or 1.0
+    block[len(DETECTOR_INPUTS) + len(rounds) :] = embedding_scale or 1.0
     z = (x - mean) / scale * block
     coef = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ (residual - residual.mean()))
     raw = base + coef * block / scale
@@ -99,7 +104,7 @@ def fit_head(items: Sequence[Labelled], signal: str, alpha: float = DEFAULT_ALPH
         cuts=[round(c, 6) for c in fit_cuts(scores, y)],
         rounds={r: round(float(w), 6) for r, w in zip(rounds, raw[n_det : n_det + len(rounds)], strict=True)},
         weights={name: round(float(w), 6) for name, w in zip(DETECTOR_INPUTS, raw[:n_det], strict=True) if w},
-        embedding=[round(float(w), 6) for w in raw[n_det + len(rounds):]] if embedding_scale else [],
+        embedding=[round(float(w), 6) for w in raw[n_det + len(rounds) :]] if embedding_scale else [],
     )
 
 
@@ -130,13 +135,18 @@ def fit_cuts(scores: "np.ndarray", labels: "np.ndarray") -> list[float]:
             high = cuts[k + 1] if k + 1 < len(cuts) else np.inf
             allowed = [c for c in candidates if low <= c <= high]
             if allowed:
-                cuts[k] = float(min(allowed, key=lambda c: loss([*cuts[:k], c, *cuts[k + 1:]])))
+                cuts[k] = float(min(allowed, key=lambda c: loss([*cuts[:k], c, *cuts[k + 1 :]])))
     return cuts
 
 
-def fit_model(items: Sequence[Labelled], signals: Sequence[str], alpha: float = DEFAULT_ALPHA,
-              embedding_scale: float = DEFAULT_EMBEDDING_SCALE, trained: dict | None = None,
-              prior: OfflineModel | None = None) -> OfflineModel:
+def fit_model(
+    items: Sequence[Labelled],
+    signals: Sequence[str],
+    alpha: float = DEFAULT_ALPHA,
+    embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
+    trained: dict | None = None,
+    prior: OfflineModel | None = None,
+) -> OfflineModel:
     """A head for every signal with at least MIN_LABELS labelled answers (and the prior's other heads)."""
     items = with_vectors(items)
     heads = dict(prior.signals) if prior else {}
@@ -144,8 +154,13 @@ def fit_model(items: Sequence[Labelled], signals: Sequence[str], alpha: float = 
         if sum(signal in i.labels for i in items) >= MIN_LABELS:
             start = prior.signals.get(signal) if prior else None
             heads[signal] = fit_head(items, signal, alpha, embedding_scale, start)
-    info = {"answers": len(items), "groups": sorted({i.group for i in items}), "alpha": alpha,
-            "embedding_scale": embedding_scale, **(trained or {})}
+    info = {
+        "answers": len(items),
+        "groups": sorted({i.group for i in items}),
+        "alpha": alpha,
+        "embedding_scale": embedding_scale,
+        **(trained or {}),
+    }
     return OfflineModel(signals=heads, trained=info)
 
 
@@ -166,9 +181,13 @@ def cross_validate(
     return out
 
 
-def bootstrap_interval(labels: Sequence[int], scores: Sequence[int],
-                       statistic: "Callable[[list[int], list[int]], float | None]",
-                       resamples: int = 1000, seed: int = 0) -> tuple[float, float] | None:
+def bootstrap_interval(
+    labels: Sequence[int],
+    scores: Sequence[int],
+    statistic: "Callable[[list[int], list[int]], float | None]",
+    resamples: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float] | None:
     """The 95 % percentile interval of `statistic` over answers resampled with replacement (seeded)."""
     import numpy as np
 

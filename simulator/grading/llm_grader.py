@@ -98,7 +98,12 @@ class GradeTemplate:
         return cls(system, user, path)
 
     def messages(
-        self, *, rubric: Rubric, request: GradeRequest, answer: str, hints: Mapping[str, list[str]],
+        self,
+        *,
+        rubric: Rubric,
+        request: GradeRequest,
+        answer: str,
+        hints: Mapping[str, list[str]],
         question: str | None = None,
     ) -> Messages:
         """`answer` and `question` are what the model may see of `request.answer` and
@@ -191,8 +196,10 @@ class LLMGrader:
         model = self.session.settings.model_for("grader")
         options = self.session.settings.generation_for("grader")
         replies = await _valid_samples(
-            [complete_structured(self.session, messages, schema, model=model, tally=tally, options=options)
-             for _ in range(self.samples)]
+            [
+                complete_structured(self.session, messages, schema, model=model, tally=tally, options=options)
+                for _ in range(self.samples)
+            ]
         )
         in_answer = verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
@@ -224,8 +231,11 @@ class LLMGrader:
                 next_level=rubric.signals[signal_id].levels.get(score + 1),
             )
             spread[signal_id] = max(scores) - min(scores)
-        flags = ((["prompt-injection"] if flagged else []) + (["dropped-quotes"] if dropped else [])
-                 + ([UNQUOTED] if unquoted else []))
+        flags = (
+            (["prompt-injection"] if flagged else [])
+            + (["dropped-quotes"] if dropped else [])
+            + ([UNQUOTED] if unquoted else [])
+        )
         overall = overall_score({s: g.score for s, g in signals.items()}, spec, rubric.decision)
         if flagged and "overall" in ceiling:
             overall = min(overall, ceiling["overall"])
@@ -242,7 +252,6 @@ class LLMGrader:
             dropped_quotes=dropped,
             usage=tally.as_dict(),
         )
-
 
     async def _offline_ceiling(self, request: GradeRequest, rubric: Rubric) -> dict[str, int]:
         """The fallback (offline) grade per signal and `overall`: what a flagged answer may not exceed."""

@@ -135,8 +135,9 @@ class _Graded:
     def summary(self, rubric: Rubric, round_spec: RubricRound) -> QuestionGrade:
         if self.part.skipped or not self.part.answer.strip():
             return QuestionGrade(question=self.part.question, score=LOWEST, skipped=self.part.skipped, flags=self.flags)
-        score = min(overall_score({s: g.score for s, g in self.signals.items()}, round_spec, rubric.decision),
-                    self.overall_cap)
+        score = min(
+            overall_score({s: g.score for s, g in self.signals.items()}, round_spec, rubric.decision), self.overall_cap
+        )
         return QuestionGrade(question=self.part.question, score=score, flags=self.flags)
 
 
@@ -202,12 +203,7 @@ def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: 
         trip("too_short")
     if specificity(text).vague:
         trip("vague")
-    if (
-        ev.value("we_dominant")
-        and ev.value("decision") == 0
-        and ev.value("i_action") <= 1
-        and story_told
-    ):
+    if ev.value("we_dominant") and ev.value("decision") == 0 and ev.value("i_action") <= 1 and story_told:
         trip("we_only")
     unanchored = ev.value("bare_number") + ev.value("metric_change_only")
     if unanchored >= rules.unanchored_numbers_at and not (ev.value("metric_complete") or ev.value("metric_partial")):
@@ -251,8 +247,9 @@ def _mean_half_down(scores: list[int]) -> int:
     return below + 1 if value - below > 0.5 else below
 
 
-def _grade_signal(signal_id: str, signal: Signal, ev: Evidence, text: str, original: str,
-                  learned: int | None) -> SignalGrade:
+def _grade_signal(
+    signal_id: str, signal: Signal, ev: Evidence, text: str, original: str, learned: int | None
+) -> SignalGrade:
     weights = weights_for(signal)
     cue_spans = _cue_spans(signal, ev, text)
     values = {**ev.values, "cue": min(len(cue_spans), 2)}

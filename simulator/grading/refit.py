@@ -38,8 +38,18 @@ def training_items(sheets: Sequence[Sheet]) -> list[Labelled]:
             if signal in labels:
                 labels[signal] = (labels[signal] + second) / 2
         group = sheet.group if len(groups) >= MIN_GROUPS else f"fold {index % FOLDS + 1}"
-        out.append(Labelled(sheet.labelled.round, sheet.labelled.question, sheet.labelled.answer, labels,
-                            group=group, item=sheet.item, trap=sheet.labelled.trap, style=sheet.labelled.style))
+        out.append(
+            Labelled(
+                sheet.labelled.round,
+                sheet.labelled.question,
+                sheet.labelled.answer,
+                labels,
+                group=group,
+                item=sheet.item,
+                trap=sheet.labelled.trap,
+                style=sheet.labelled.style,
+            )
+        )
     return with_vectors(out)
 
 
@@ -77,10 +87,11 @@ def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, A
     return {
         "label_vs_words": label_vs_words(sheets),
         "baselines": {"words": _rounded(spearman(words, overall)), "numbers": _rounded(spearman(numbers, overall))},
-        "styles": {style: {"n": len(errors), "mean_error": round(sum(errors) / len(errors), 2)}
-                   for style, errors in sorted(styles.items())},
-        "traps": {"n": len(traps),
-                  "over_ceiling": [s.item for s, g in traps if g.overall.score > TRAP_CEILING]},
+        "styles": {
+            style: {"n": len(errors), "mean_error": round(sum(errors) / len(errors), 2)}
+            for style, errors in sorted(styles.items())
+        },
+        "traps": {"n": len(traps), "over_ceiling": [s.item for s, g in traps if g.overall.score > TRAP_CEILING]},
         "genuine_flagged": [f"{s.item}: {', '.join(g.flags)}" for s, g, _ in kept if not s.labelled.trap and g.flags],
     }
 
@@ -89,8 +100,11 @@ def label_vs_words(sheets: Sequence[Sheet]) -> dict[str, float | None]:
     """Spearman of each signal's label with the answer's word count: near 0 when labels do not follow length."""
     out = {}
     for signal in sorted({signal for s in sheets for signal in s.labelled.labels}):
-        found = [(len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
-                 for s in sheets if signal in s.labelled.labels]
+        found = [
+            (len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
+            for s in sheets
+            if signal in s.labelled.labels
+        ]
         out[signal] = _rounded(spearman([w for w, _ in found], [v for _, v in found]))
     return out
 

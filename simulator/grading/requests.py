@@ -14,8 +14,13 @@ def from_round(record: RoundRecord) -> GradeRequest:
     followups = tuple(t.text for t in record.turns if t.kind == "followup")
     answers = [t.answer.strip() for t in record.turns if t.answer and not t.skipped and t.answer.strip()]
     question = "\n\n".join(t.text for t in questions) or record.title
-    return GradeRequest(round=record.type, question=question, answer="\n\n".join(answers), followups=followups,
-                        parts=_parts(record) if len(questions) > 1 else ())
+    return GradeRequest(
+        round=record.type,
+        question=question,
+        answer="\n\n".join(answers),
+        followups=followups,
+        parts=_parts(record) if len(questions) > 1 else (),
+    )
 
 
 def _parts(record: RoundRecord) -> tuple[QuestionPart, ...]:

@@ -50,7 +50,7 @@ _LEAK = (
     r"\blevels?\s*[1-4]\b",
     r"\b[1-4]\s*(?:/|out of)\s*4\b",
 )
-_QUOTES = "\"“”"
+_QUOTES = '"“”'
 _LEADING = " \t\r\n" + _QUOTES
 
 

@@ -87,16 +87,16 @@ class BatchReply:
 async def upload(session: LLMSession, path: Path) -> str:
     """Upload a JSONL file of requests (purpose `batch`); returns the file id."""
     content = path.read_bytes()
-    uploaded = await session._request(
-        lambda client: client.files.create(file=(path.name, content), purpose="batch")
-    )
+    uploaded = await session._request(lambda client: client.files.create(file=(path.name, content), purpose="batch"))
     return uploaded.id
 
 
 async def create(session: LLMSession, input_file_id: str, metadata: dict[str, str]) -> BatchStatus:
     batch = await session._request(
         lambda client: client.batches.create(
-            input_file_id=input_file_id, endpoint=ENDPOINT, completion_window=WINDOW,
+            input_file_id=input_file_id,
+            endpoint=ENDPOINT,
+            completion_window=WINDOW,
             metadata=metadata,
         )
     )
@@ -152,7 +152,12 @@ class CapturedRequest(Exception):
 
 class CapturingSession(LLMSession):
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        self,
+        model: str,
+        messages: Messages,
+        tally: Usage | None = None,
+        *,
+        prepare: Prepare | None = None,
         **params: Any,
     ) -> "ChatCompletion":
         """Raises CapturedRequest with the body `LLMSession.chat` would send."""
@@ -175,7 +180,12 @@ class ReplaySession(LLMSession):
         self._calls = 0
 
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        self,
+        model: str,
+        messages: Messages,
+        tally: Usage | None = None,
+        *,
+        prepare: Prepare | None = None,
         **params: Any,
     ) -> "ChatCompletion":
         from openai.types.chat import ChatCompletion
@@ -207,8 +217,9 @@ def batch_prices(prices: dict[str, ModelPrice]) -> dict[str, ModelPrice]:
         return None if value is None else value * PRICE_FACTOR
 
     return {
-        model: ModelPrice(input=p.input * PRICE_FACTOR, output=p.output * PRICE_FACTOR,
-                          cached_input=scaled(p.cached_input))
+        model: ModelPrice(
+            input=p.input * PRICE_FACTOR, output=p.output * PRICE_FACTOR, cached_input=scaled(p.cached_input)
+        )
         for model, p in prices.items()
     }
 

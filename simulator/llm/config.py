@@ -58,9 +58,10 @@ class LLMSettings(BaseModel):
     grader_model: str | None = None
     interviewer_model: str | None = None
     timeout: float = Field(
-        default=60.0, gt=0,
+        default=60.0,
+        gt=0,
         description="Deadline of one request in seconds: connect, first byte and the whole body together, "
-                    "however slowly the server trickles it (a stream's body included).",
+        "however slowly the server trickles it (a stream's body included).",
     )
     max_attempts: int = Field(default=4, ge=1, description="Tries per request, the first included.")
     max_total_seconds: float = Field(
@@ -139,8 +140,7 @@ def resolve_settings(
         settings = LLMSettings.model_validate(values)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))} ({sources.get(str(e['loc'][0]), 'default')}): "
-            f"{e['msg']}"
+            f"{'.'.join(map(str, e['loc']))} ({sources.get(str(e['loc'][0]), 'default')}): {e['msg']}"
             for e in exc.errors()
         )
         raise LLMError(f"bad LLM settings: {problems}") from None

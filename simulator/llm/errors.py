@@ -33,5 +33,6 @@ def not_openai_compatible(base_url: str, detail: str, *, transient: bool = False
     detail = " ".join(detail.split())
     if len(detail) > 200:
         detail = detail[:199] + "…"
-    return LLMError(f"the endpoint at {base_url} did not answer like an OpenAI-compatible API: {detail}",
-                    transient=transient)
+    return LLMError(
+        f"the endpoint at {base_url} did not answer like an OpenAI-compatible API: {detail}", transient=transient
+    )

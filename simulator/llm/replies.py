@@ -38,8 +38,9 @@ def check_completion(reply: Any, endpoint: str) -> None:
         detail = f"POST /chat/completions answered text {reply[:80]!r}, not a chat completion"
         raise not_openai_compatible(endpoint, detail, transient=True)
     if not isinstance(reply, dict | BaseModel):
-        raise not_openai_compatible(endpoint, f"POST /chat/completions answered JSON {_short(reply)}, "
-                                              "not a chat completion")
+        raise not_openai_compatible(
+            endpoint, f"POST /chat/completions answered JSON {_short(reply)}, not a chat completion"
+        )
     problem = error_message(reply)
     if problem is not None:
         raise LLMError(f"the server answered 200 with an error: {problem}", transient=True)
@@ -47,8 +48,10 @@ def check_completion(reply: Any, endpoint: str) -> None:
     if isinstance(choices, list) and choices:
         return
     if choices is None and not any(field(reply, name) is not None for name in ("id", "object", "model", "usage")):
-        raise not_openai_compatible(endpoint, "POST /chat/completions answered JSON without the fields of "
-                                              "a chat completion, not a chat completion")
+        raise not_openai_compatible(
+            endpoint,
+            "POST /chat/completions answered JSON without the fields of a chat completion, not a chat completion",
+        )
     raise LLMError("the server returned no choices", transient=True)
 
 

@@ -78,8 +78,7 @@ class _Wait:
 
 def _log_retry(state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
-    log.info("LLM request failed (%s); retry %d in %.2f s", _describe(exc), state.attempt_number,
-             state.upcoming_sleep)
+    log.info("LLM request failed (%s); retry %d in %.2f s", _describe(exc), state.attempt_number, state.upcoming_sleep)
 
 
 async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) -> T:
@@ -104,15 +103,13 @@ async def with_retry(call: Callable[[], Awaitable[T]], settings: LLMSettings) ->
             raise
         except Exception as exc:  # the SDK could not read the reply: an HTML page, invalid JSON
             log.debug("the SDK could not read the reply", exc_info=True)
-            raise not_openai_compatible(settings.endpoint, _unreadable(exc),
-                                        transient=isinstance(exc, json.JSONDecodeError)) from exc
+            raise not_openai_compatible(
+                settings.endpoint, _unreadable(exc), transient=isinstance(exc, json.JSONDecodeError)
+            ) from exc
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(is_retryable),
-        stop=(
-            stop_after_attempt(settings.max_attempts)
-            | stop_before_delay(settings.max_total_seconds)
-        ),
+        stop=(stop_after_attempt(settings.max_attempts) | stop_before_delay(settings.max_total_seconds)),
         wait=_Wait(settings),
         before_sleep=_log_retry,
         reraise=True,

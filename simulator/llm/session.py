@@ -61,7 +61,12 @@ class LLMSession:
         self._client = None
 
     async def chat(
-        self, model: str, messages: Messages, tally: Usage | None = None, *, prepare: Prepare | None = None,
+        self,
+        model: str,
+        messages: Messages,
+        tally: Usage | None = None,
+        *,
+        prepare: Prepare | None = None,
         **params: Any,
     ) -> "ChatCompletion":
         """One chat completion; its usage is added to the session and to `tally`.
@@ -99,8 +104,11 @@ class LLMSession:
         def send(client: "AsyncOpenAI") -> Awaitable[Any]:
             opened[0] = asyncio.get_running_loop().time()
             return client.chat.completions.create(
-                model=model, messages=messages, stream=True,
-                stream_options={"include_usage": True}, **{**self._sampling(), **params},
+                model=model,
+                messages=messages,
+                stream=True,
+                stream_options={"include_usage": True},
+                **{**self._sampling(), **params},
             )
 
         stream = await self._request(send)
@@ -116,8 +124,9 @@ class LLMSession:
             kind = raw.headers.get("content-type", "")
             if "json" not in kind.lower():  # the SDK would hand the body on as a str and trip over it
                 answer = f"{kind.split(';')[0] or 'no content type'} {raw.http_response.text[:80]!r}"
-                raise not_openai_compatible(self.settings.endpoint,
-                                            f"GET /models answered {answer}, not a list of models")
+                raise not_openai_compatible(
+                    self.settings.endpoint, f"GET /models answered {answer}, not a list of models"
+                )
             return raw.parse()
 
         page = await self._request(fetch)
@@ -173,8 +182,10 @@ class LLMSession:
     def past_deadline(self, detail: str = "") -> LLMError:
         """The error of a request whose reply was not complete `timeout` seconds after it was sent:
         transient, so the retry policy may try again."""
-        return LLMUnavailable(f"no complete reply from {self.settings.endpoint} within the "
-                              f"{self.settings.timeout:g} s deadline{detail}", transient=True)
+        return LLMUnavailable(
+            f"no complete reply from {self.settings.endpoint} within the {self.settings.timeout:g} s deadline{detail}",
+            transient=True,
+        )
 
     def _for_this_loop(self) -> tuple["AsyncOpenAI", asyncio.Semaphore]:
         loop = asyncio.get_running_loop()

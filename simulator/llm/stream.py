@@ -11,7 +11,11 @@ from simulator.llm.usage import Usage
 
 
 async def stream_text(
-    session: LLMSession, messages: Messages, *, model: str, tally: Usage | None = None,
+    session: LLMSession,
+    messages: Messages,
+    *,
+    model: str,
+    tally: Usage | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[str]:
     """Yield the reply's text as it arrives.

@@ -97,16 +97,17 @@ async def complete_structured(
         return Structured(_parse(reply, schema), mode, repaired=True)
     except ValidationError as exc:
         raise LLMBadOutput(
-            f"the model's reply did not fit {schema.__name__} even after a repair re-ask: "
-            f"{_problem(reply, exc)}"
+            f"the model's reply did not fit {schema.__name__} even after a repair re-ask: {_problem(reply, exc)}"
         ) from None
 
 
 def _response_format(schema: type[BaseModel], mode: Mode) -> dict[str, object]:
     if mode == "json_object":
         return {"type": "json_object"}
-    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": _strict_schema(schema),
-                                                   "strict": True}}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": schema.__name__, "schema": _strict_schema(schema), "strict": True},
+    }
 
 
 @functools.cache

@@ -64,9 +64,7 @@ def read_transcript(path: Path) -> Transcript:
     try:
         obj = json.loads(data)
     except json.JSONDecodeError as exc:
-        raise TranscriptError(
-            f"{path}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+        raise TranscriptError(f"{path}: not JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
         raise TranscriptError(f"{path}: not JSON: {exc}") from None
     if not isinstance(obj, dict):
@@ -85,9 +83,6 @@ def read_transcript(path: Path) -> Transcript:
 
 def _summarise(exc: ValidationError, shown: int = 3) -> str:
     errors = exc.errors()
-    parts = [
-        f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}"
-        for err in errors[:shown]
-    ]
+    parts = [f"{'.'.join(str(p) for p in err['loc']) or 'top level'}: {err['msg']}" for err in errors[:shown]]
     more = f" (and {len(errors) - shown} more)" if len(errors) > shown else ""
     return "; ".join(parts) + more

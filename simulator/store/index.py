@@ -62,9 +62,7 @@ def list_sessions(directory: Path) -> list[SessionSummary]:
     return sessions
 
 
-def _session(
-    directory: Path, transcript_id: str, files: dict[str, tuple[int, int]], cache: "_Cache"
-) -> SessionSummary:
+def _session(directory: Path, transcript_id: str, files: dict[str, tuple[int, int]], cache: "_Cache") -> SessionSummary:
     final_name, journal_name = transcript_id + FINAL_SUFFIX, transcript_id + JOURNAL_SUFFIX
     final = None
     if final_name in files:
@@ -146,8 +144,10 @@ def _resolve(directory: Path, wanted: str) -> str:
     if len(prefixed) == 1:
         return prefixed[0]
     if prefixed:
-        raise TranscriptError(f"{wanted!r} matches {len(prefixed)} transcripts in {directory}: "
-                              f"{', '.join(prefixed[:5])}{', …' if len(prefixed) > 5 else ''}")
+        raise TranscriptError(
+            f"{wanted!r} matches {len(prefixed)} transcripts in {directory}: "
+            f"{', '.join(prefixed[:5])}{', …' if len(prefixed) > 5 else ''}"
+        )
     close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.6)
     hint = f"; close: {', '.join(close)}" if close else "; see `mockloop transcripts list`"
     raise TranscriptError(f"no transcript {wanted!r} in {directory}{hint}")

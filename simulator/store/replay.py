@@ -36,9 +36,7 @@ def replay_file(path: Path) -> tuple[Transcript | None, list[str]]:
     return replay_lines(data.split(b"\n"), str(path))
 
 
-def replay_lines(
-    lines: Iterable[bytes | str], source: str
-) -> tuple[Transcript | None, list[str]]:
+def replay_lines(lines: Iterable[bytes | str], source: str) -> tuple[Transcript | None, list[str]]:
     """`lines` are the journal's lines without their newlines; `source` names them in problems."""
     builder = TranscriptBuilder(source)
     newer_reported = False
@@ -121,13 +119,11 @@ class TranscriptBuilder:
             record.started_at = event.at
         elif isinstance(event, QuestionAsked):
             record.turns.append(
-                Turn(kind="question", text=event.text, question_id=event.question_id,
-                     asked_at=event.at)
+                Turn(kind="question", text=event.text, question_id=event.question_id, asked_at=event.at)
             )
         elif isinstance(event, FollowupAsked):
             record.turns.append(
-                Turn(kind="followup", text=event.text, probe_signal=event.probe_signal,
-                     asked_at=event.at)
+                Turn(kind="followup", text=event.text, probe_signal=event.probe_signal, asked_at=event.at)
             )
         elif isinstance(event, AnswerGiven):
             if event.turn < 0:

@@ -184,8 +184,9 @@ class MockloopApp(App[None]):
             )
             for title, help_text, mode in places:
                 yield SystemCommand(title, help_text, partial(self.action_go, mode))
-        yield SystemCommand("Toggle dark/light theme", "Switch between the dark and the light theme (F9)",
-                            self.action_toggle_theme)
+        yield SystemCommand(
+            "Toggle dark/light theme", "Switch between the dark and the light theme (F9)", self.action_toggle_theme
+        )
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Every notification of the app (screens call this one): no secret in what is shown."""
@@ -200,8 +201,13 @@ class MockloopApp(App[None]):
         """A worker that failed unexpectedly becomes a notification, never a crash."""
         if event.state == WorkerState.ERROR and event.worker.error is not None:
             error = event.worker.error
-            self.notify(f"{type(error).__name__}: {error}", title="Something went wrong", severity="error",
-                        timeout=15, markup=False)
+            self.notify(
+                f"{type(error).__name__}: {error}",
+                title="Something went wrong",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
 
 
 def make_app(

@@ -19,8 +19,9 @@ async def regrade(transcript: Transcript, rubric: Rubric, grader: Grader) -> Tra
         raise RegradeError("no round of this session has an answer to grade")
     missing = sorted({r.type for r in answered if rubric.round_for(r.type) is None})
     if missing:
-        raise RegradeError(f"rubric {rubric.id!r} does not grade {', '.join(missing)}; "
-                           f"it grades {', '.join(sorted(rubric.rounds))}")
+        raise RegradeError(
+            f"rubric {rubric.id!r} does not grade {', '.join(missing)}; it grades {', '.join(sorted(rubric.rounds))}"
+        )
     try:
         grades = await asyncio.gather(*(grader.grade(from_round(r), rubric) for r in answered))
     finally:

@@ -13,17 +13,27 @@ def _cell(text: str) -> str:
 def calibration_markdown(calibration: dict[str, Any] | None) -> list[str]:
     """The latest `mockloop calibrate` of the rubric: agreement with expert labels, per signal."""
     if not calibration:
-        return ["", "## Latest calibration", "",
-                "None yet: `mockloop calibrate --rubric ID --golden rubrics/golden/holdout` measures how well "
-                "this rubric's grades agree with expert labels."]
+        return [
+            "",
+            "## Latest calibration",
+            "",
+            "None yet: `mockloop calibrate --rubric ID --golden rubrics/golden/holdout` measures how well "
+            "this rubric's grades agree with expert labels.",
+        ]
 
     def figure(value: Any) -> str:
         return "—" if value is None else f"{value:.2f}"
 
     golden = ", ".join(str(g) for g in calibration.get("golden", []))
-    lines = ["", "## Latest calibration", "",
-             f"{calibration.get('at', '')} · grader {calibration.get('grader', '?')} · {golden}", "",
-             "| | n | exact | adjacent | Spearman | QWK |", "|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "## Latest calibration",
+        "",
+        f"{calibration.get('at', '')} · grader {calibration.get('grader', '?')} · {golden}",
+        "",
+        "| | n | exact | adjacent | Spearman | QWK |",
+        "|---|---|---|---|---|---|",
+    ]
     blocks = [("overall", calibration.get("overall", {})), *calibration.get("signals", {}).items()]
     for name, block in blocks:
         figures = " | ".join(figure(block.get(key)) for key in ("exact", "adjacent", "spearman", "qwk"))
@@ -45,10 +55,14 @@ def rubric_markdown(rubric: Rubric, source: Path | None = None, calibration: dic
         lines.append(f"| {round_id} | {spec.weight:g} | {signals} |")
     rule = rubric.decision
     cutoffs = ", ".join(f"{cut:g}" for cut in rule.round_cutoffs)
-    lines += ["", "## Decision", "",
-              f"- Hire when the weighted mean of round scores is at least {rule.hire_at_least:g}.",
-              f"- A round's overall score is 2, 3 or 4 from a weighted signal mean of {cutoffs}.",
-              f"- An answer flagged prompt-injection scores at most {rule.integrity_cap} on every signal."]
+    lines += [
+        "",
+        "## Decision",
+        "",
+        f"- Hire when the weighted mean of round scores is at least {rule.hire_at_least:g}.",
+        f"- A round's overall score is 2, 3 or 4 from a weighted signal mean of {cutoffs}.",
+        f"- An answer flagged prompt-injection scores at most {rule.integrity_cap} on every signal.",
+    ]
     for veto in rule.vetoes:
         where = "any round" if veto.round == "*" else veto.round
         what = "any signal" if veto.signal == "*" else veto.signal
@@ -57,7 +71,14 @@ def rubric_markdown(rubric: Rubric, source: Path | None = None, calibration: dic
     lines += calibration_markdown(calibration)
     lines += ["", "## Signals"]
     for signal_id, signal in rubric.signals.items():
-        lines += ["", f"### {signal.name} (`{signal_id}`)", "", _cell(signal.description), "",
-                  "| level | what an answer at this level sounds like |", "|---|---|"]
+        lines += [
+            "",
+            f"### {signal.name} (`{signal_id}`)",
+            "",
+            _cell(signal.description),
+            "",
+            "| level | what an answer at this level sounds like |",
+            "|---|---|",
+        ]
         lines += [f"| {level} {rubric.label(level)} | {_cell(text)} |" for level, text in sorted(signal.levels.items())]
     return "\n".join(lines) + "\n"

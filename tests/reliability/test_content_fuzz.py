@@ -37,8 +37,9 @@ QUICK, FULL = 30, 500
 SLOW_S = 10.0
 LONG_LINE = 1000
 SHIPPED = shipped_root()
-SEEDS = sorted([*SHIPPED.glob("rubrics/*.yaml"), *SHIPPED.glob("prompts/loops/*.yaml"),
-                *SHIPPED.glob("prompts/questions/*.yaml")])
+SEEDS = sorted(
+    [*SHIPPED.glob("rubrics/*.yaml"), *SHIPPED.glob("prompts/loops/*.yaml"), *SHIPPED.glob("prompts/questions/*.yaml")]
+)
 KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<dash>- )?(?P<key>[A-Za-z0-9_-]+):(?P<value>(?: .*)?)$")
 BLOCK = re.compile(r"\s*[|>][-+]?\d*\s*(#.*)?$")
 NUMBER_VALUE = re.compile(r"^ (-?\d+(?:\.\d+)?)\s*(#.*)?$")
@@ -267,10 +268,31 @@ def wrong_top(rng, text, kind):
     return rng.choice([b"- a\n- b\n", b"just a string\n", b"42\n", b"[1, 2, 3]\n"]), True
 
 
-MUTATIONS: dict[str, Mutation] = {m.__name__.replace("_", "-"): m for m in (
-    delete_line, duplicate_line, swap_lines, duplicate_key, break_indent, wrong_type, unknown_key,
-    undefined_reference, non_finite, random_bytes, truncate, bom, non_utf8, tabs, aliases, alias_bomb,
-    deep_nesting, huge_string, empty, wrong_top)}
+MUTATIONS: dict[str, Mutation] = {
+    m.__name__.replace("_", "-"): m
+    for m in (
+        delete_line,
+        duplicate_line,
+        swap_lines,
+        duplicate_key,
+        break_indent,
+        wrong_type,
+        unknown_key,
+        undefined_reference,
+        non_finite,
+        random_bytes,
+        truncate,
+        bom,
+        non_utf8,
+        tabs,
+        aliases,
+        alias_bomb,
+        deep_nesting,
+        huge_string,
+        empty,
+        wrong_top,
+    )
+}
 
 
 def kind_of(seed: Path) -> str:
@@ -316,12 +338,25 @@ def sheet_for(seed: Path, kind: str, root: Path) -> Path:
         rounds = list(data.get("rounds") or {})
         round_type = rounds[0] if rounds else round_type
     sheet = root / "sheet.yaml"
-    sheet.write_text(json.dumps({"rubric": rubric, "rounds": [{
-        "round": round_type, "question": "Tell me about a time you owned an outcome beyond your role.",
-        "answer": "At Cainiao I owned the returns flow for Tmall Global buyers. I interviewed 10 buyers in "
-                  "Shanghai who could not trust refunds. I decided to refund on courier scan. Finance objected, "
-                  "so I wrote a one-pager and we agreed on a pilot. Refund time went from 9 days to 2 days over "
-                  "eight weeks, per the returns dashboard."}]}))
+    sheet.write_text(
+        json.dumps(
+            {
+                "rubric": rubric,
+                "rounds": [
+                    {
+                        "round": round_type,
+                        "question": "Tell me about a time you owned an outcome beyond your role.",
+                        "answer": (
+                            "At Cainiao I owned the returns flow for Tmall Global buyers. I interviewed 10 buyers in "
+                            "Shanghai who could not trust refunds. I decided to refund on courier scan. Finance "
+                            "objected, so I wrote a one-pager and we agreed on a pilot. Refund time went from 9 days "
+                            "to 2 days over eight weeks, per the returns dashboard."
+                        ),
+                    }
+                ],
+            }
+        )
+    )
     return sheet
 
 
@@ -333,8 +368,9 @@ def test_mutated_content_files_are_refused_clearly_and_never_crash(
     rng = random.Random(18)
     names = list(MUTATIONS)
     tally: Counter[str] = Counter()
-    failures: dict[str, list[str]] = {k: [] for k in ("traceback", "invalid_accepted", "no_file_line",
-                                                       "long_line", "slow")}
+    failures: dict[str, list[str]] = {
+        k: [] for k in ("traceback", "invalid_accepted", "no_file_line", "long_line", "slow")
+    }
     started = time.monotonic()
     for case in range(cases):
         name = names[case % len(names)] if case < len(names) else rng.choice(names)
@@ -354,8 +390,9 @@ def test_mutated_content_files_are_refused_clearly_and_never_crash(
         target.write_bytes(data)
         label = f"{case} {name} {seed.relative_to(SHIPPED)}"
 
-        def check(what: str, result: tuple[int, str, str, float, str | None],
-                  label: str = label, target: Path = target) -> None:
+        def check(
+            what: str, result: tuple[int, str, str, float, str | None], label: str = label, target: Path = target
+        ) -> None:
             _, out, err, seconds, crash = result
             if crash:
                 failures["traceback"].append(f"{label} {what}: {crash}")
@@ -386,8 +423,12 @@ def test_mutated_content_files_are_refused_clearly_and_never_crash(
         if must_refuse and not named:
             failures["invalid_accepted"].append(f"{label}: the search path took it without a word")
         if validated[0] == 0 and graded[0] == 0 and kind == "rubric":
-            scores = [s["score"] for r in json.loads(graded[1])["results"] for g in r["rounds"]
-                      for s in [*g["signals"].values(), g["overall"]]]
+            scores = [
+                s["score"]
+                for r in json.loads(graded[1])["results"]
+                for g in r["rounds"]
+                for s in [*g["signals"].values(), g["overall"]]
+            ]
             if not all(isinstance(s, int) and 1 <= s <= 4 for s in scores):
                 failures["invalid_accepted"].append(f"{label}: accepted, and grades {scores}")
     figures = {

@@ -44,9 +44,16 @@ class Process:
     """`python -m simulator ARGS` with its stdout read as it comes."""
 
     def __init__(self, args: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "simulator", *args], cwd=cwd, env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "simulator", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
         self.out = ""
         self.ended = False
         self._changed = threading.Condition()
@@ -118,8 +125,12 @@ def crash_once(run: int, root: Path, loops: tuple[str, ...]) -> Outcome:
     home = root / f"run{run}"
     transcripts, config = home / "transcripts", home / "config"
     home.mkdir(parents=True)
-    env = {**os.environ, "MOCKLOOP_TRANSCRIPTS": str(transcripts), "MOCKLOOP_CONFIG_DIR": str(config),
-           "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "MOCKLOOP_TRANSCRIPTS": str(transcripts),
+        "MOCKLOOP_CONFIG_DIR": str(config),
+        "PYTHONPATH": str(REPO),
+    }
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
     outcome = Outcome(moment)
@@ -132,7 +143,7 @@ def crash_once(run: int, root: Path, loops: tuple[str, ...]) -> Outcome:
     while True:
         text = _answer(rng, run, prompts)
         if moment == "mid-answer" and prompts >= target:
-            p.send(text[: len(text) // 2] + "\n" + text[len(text) // 2:])  # typed, not ended with '.'
+            p.send(text[: len(text) // 2] + "\n" + text[len(text) // 2 :])  # typed, not ended with '.'
             time.sleep(rng.uniform(0, 0.05))
             p.kill()
             break
@@ -163,8 +174,15 @@ def crash_once(run: int, root: Path, loops: tuple[str, ...]) -> Outcome:
     # resume finishes it (or, if the loop had finished, the read above wrote the final file)
     if not (transcripts / f"{session_id}.json").exists():
         more = "".join(f"{_answer(rng, run, 100 + i)}\n.\n" for i in range(60))
-        done = subprocess.run([sys.executable, "-m", "simulator", "resume", session_id, "--plain"], input=more,
-                              capture_output=True, text=True, env=env, cwd=home, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", "resume", session_id, "--plain"],
+            input=more,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=home,
+            timeout=120,
+        )
         if done.returncode != 0 and "is finished" not in done.stderr:
             outcome.unfinished = f"{session_id}: resume exited {done.returncode}: {done.stderr.strip()[-300:]}"
     final = transcripts / f"{session_id}.json"
@@ -226,6 +244,9 @@ def test_kill_9_at_planned_moments_loses_nothing_acknowledged(tmp_path: Path, re
         "seconds": round(time.monotonic() - started, 1),
     }
     record("crash", figures)
-    details = [(o.moment, o.lost, o.unfinished, o.stray, o.not_private) for o in outcomes
-               if o.lost or o.unfinished or o.stray or o.not_private]
+    details = [
+        (o.moment, o.lost, o.unfinished, o.stray, o.not_private)
+        for o in outcomes
+        if o.lost or o.unfinished or o.stray or o.not_private
+    ]
     assert not details, details

@@ -26,10 +26,14 @@ pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-PRIVACYsuite0123456789abcdefKEY"
 CONFIG_KEY = "sk-config-file-KEY-9876543210zyxwv"
-ANSWER = ("At Cainiao I owned the returns flow for Tmall Global buyers. I decided to refund on courier scan; "
-          "refund time went from 9 days to 2 days over eight weeks, per the returns dashboard.")
-LABELS = ("{ownership: 3, delivery_metrics: 3, customer_obsession: 2, cross_functional_influence: 2, structure: 2, "
-          "overall: 3}")
+ANSWER = (
+    "At Cainiao I owned the returns flow for Tmall Global buyers. I decided to refund on courier scan; "
+    "refund time went from 9 days to 2 days over eight weeks, per the returns dashboard."
+)
+LABELS = (
+    "{ownership: 3, delivery_metrics: 3, customer_obsession: 2, cross_functional_influence: 2, structure: 2, "
+    "overall: 3}"
+)
 GOLDEN = f"""rubric: base
 rounds:
   - id: g-1
@@ -71,9 +75,15 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
 
     def run(label: str, *args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
         begun = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "simulator", *args], cwd=work, input=stdin,
-                              capture_output=True, text=True, timeout=180,
-                              env={**base_env, **env, "PYTHONPATH": str(REPO)})
+        done = subprocess.run(
+            [sys.executable, "-m", "simulator", *args],
+            cwd=work,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env={**base_env, **env, "PYTHONPATH": str(REPO)},
+        )
         outputs.append((label, done.stdout + done.stderr))
         timings[label] = round(time.monotonic() - begun, 1)
         return done
@@ -86,15 +96,27 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
     with FakeOpenAI() as server:
         # a server that echoes whatever key it was sent, as some do in a 401
         server.default["/chat/completions"] = lambda request: error(
-            401, f"Incorrect API key provided: {request.headers.get('authorization', '').removeprefix('Bearer ')}."
-                 " You can find your API key at https://example.invalid/keys.")
+            401,
+            f"Incorrect API key provided: {request.headers.get('authorization', '').removeprefix('Bearer ')}."
+            " You can find your API key at https://example.invalid/keys.",
+        )
         echo = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url}
         (keyed / "config.yaml").write_text(f"llm:\n  api_key: {CONFIG_KEY}\n  base_url: {server.base_url}\n")
 
         def loop_then_export() -> None:
             answers = "".join(f"{ANSWER} ({i})\n.\n" for i in range(12))
-            loop = run("loop", "run", "drill-bar-raiser", "--plain", "--grader", "llm", "--interviewer", "llm",
-                       env=echo, stdin=answers)
+            loop = run(
+                "loop",
+                "run",
+                "drill-bar-raiser",
+                "--plain",
+                "--grader",
+                "llm",
+                "--interviewer",
+                "llm",
+                env=echo,
+                stdin=answers,
+            )
             assert loop.returncode == 0, loop.stderr
             session = next(transcripts.glob("*.json")).stem
             run("export", "export", session, "--format", "markdown", "--output", "report.md", env=echo)
@@ -105,16 +127,27 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
             down = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": f"http://127.0.0.1:{_closed_port()}/v1"}
             run("grade, endpoint down", "grade", "sheet.yaml", "--grader", "llm", env=down)
             # the key in the config file, not the environment
-            run("grade, key in config file", "grade", "sheet.yaml", "--grader", "llm",
-                env={"MOCKLOOP_CONFIG_DIR": str(keyed)})
+            run(
+                "grade, key in config file",
+                "grade",
+                "sheet.yaml",
+                "--grader",
+                "llm",
+                env={"MOCKLOOP_CONFIG_DIR": str(keyed)},
+            )
 
         def batch_then_calibrate() -> None:
             # a batch in progress: its state file is there until the batch completes
             server.hold_batches = True
             batch = ["grade", "sheet.yaml", "--grader", "llm", "--batch", "--poll-seconds", "0.2"]
-            waiting = subprocess.Popen([sys.executable, "-m", "simulator", *batch], cwd=work, text=True,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                       env={**base_env, **echo, "PYTHONPATH": str(REPO)})
+            waiting = subprocess.Popen(
+                [sys.executable, "-m", "simulator", *batch],
+                cwd=work,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**base_env, **echo, "PYTHONPATH": str(REPO)},
+            )
             end = time.monotonic() + 60
             while not (found := list((transcripts / "batches").glob("*.json"))) and time.monotonic() < end:
                 time.sleep(0.05)
@@ -126,10 +159,30 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
             server.hold_batches = False
             run("grade --batch, resumed", *batch, env=echo)
             # a refused key stops the LLM calibration (exit 2, nothing saved); the offline one is saved
-            run("calibrate", "calibrate", "--rubric", "base", "--golden", str(golden), "--grader", "llm",
-                "--format", "json", env=echo)
-            run("calibrate, offline", "calibrate", "--rubric", "base", "--golden", str(golden),
-                "--format", "json", env=echo)
+            run(
+                "calibrate",
+                "calibrate",
+                "--rubric",
+                "base",
+                "--golden",
+                str(golden),
+                "--grader",
+                "llm",
+                "--format",
+                "json",
+                env=echo,
+            )
+            run(
+                "calibrate, offline",
+                "calibrate",
+                "--rubric",
+                "base",
+                "--golden",
+                str(golden),
+                "--format",
+                "json",
+                env=echo,
+            )
 
         states: list[Path] = []
         held: list[tuple[Path, int, bool]] = []
@@ -140,25 +193,40 @@ def test_no_key_in_any_file_or_output_and_every_written_path_private(tmp_path: P
     # written by the test, not by mockloop
     given = {work / "sheet.yaml", golden, config / "config.yaml", keyed / "config.yaml"}
     files = [p for p in home.rglob("*") if p.is_file() and p not in given]
-    holding = [str(p.relative_to(home)) for p in files if KEY.encode() in p.read_bytes()
-               or CONFIG_KEY.encode() in p.read_bytes()]
+    holding = [
+        str(p.relative_to(home))
+        for p in files
+        if KEY.encode() in p.read_bytes() or CONFIG_KEY.encode() in p.read_bytes()
+    ]
     said = [label for label, text in outputs if KEY in text or CONFIG_KEY in text]
-    written = [transcripts, config, *(p for p in [*transcripts.rglob("*"), *config.rglob("*"), *keyed.rglob("*")]
-                                      if p not in given), work / "report.md"]
+    written = [
+        transcripts,
+        config,
+        *(p for p in [*transcripts.rglob("*"), *config.rglob("*"), *keyed.rglob("*")] if p not in given),
+        work / "report.md",
+    ]
     modes = [(p, stat.S_IMODE(p.stat().st_mode), p.is_dir()) for p in written] + held
-    not_private = [f"{p.relative_to(home)} {oct(mode)}" for p, mode, folder in modes
-                   if mode != (0o700 if folder else 0o600)]
-    kinds = {"transcripts": any(transcripts.glob("*.json")), "index": (transcripts / ".index.json").exists(),
-             "batch state": bool(states),
-             "calibration": any((config / "calibrations").glob("*.json")), "export": (work / "report.md").exists()}
-    record("privacy", {
-        "runs": len(outputs),
-        "files_written": len(files) + len(states),
-        "files_with_key": len(holding),
-        "outputs_with_key": len(said),
-        "not_private": len(not_private),
-        "seconds": round(time.monotonic() - started, 1),
-        "slowest_run_s": max(timings.values()),
-    })
+    not_private = [
+        f"{p.relative_to(home)} {oct(mode)}" for p, mode, folder in modes if mode != (0o700 if folder else 0o600)
+    ]
+    kinds = {
+        "transcripts": any(transcripts.glob("*.json")),
+        "index": (transcripts / ".index.json").exists(),
+        "batch state": bool(states),
+        "calibration": any((config / "calibrations").glob("*.json")),
+        "export": (work / "report.md").exists(),
+    }
+    record(
+        "privacy",
+        {
+            "runs": len(outputs),
+            "files_written": len(files) + len(states),
+            "files_with_key": len(holding),
+            "outputs_with_key": len(said),
+            "not_private": len(not_private),
+            "seconds": round(time.monotonic() - started, 1),
+            "slowest_run_s": max(timings.values()),
+        },
+    )
     assert all(kinds.values()), kinds  # each kind of file was written, so its mode was checked
     assert not holding and not said and not not_private, (holding, said, not_private)

@@ -133,8 +133,7 @@ def _find(text: str) -> tuple[tuple[int, int], ...]:
     found: list[tuple[int, int]] = []
     joined = seen.replace("\n", " ")  # the same length: offsets stay put
     lowered = joined.lower()
-    matches = (_INJECTION.finditer(lowered) if len(lowered) == len(joined)
-               else _INJECTION_ANY_CASE.finditer(joined))
+    matches = _INJECTION.finditer(lowered) if len(lowered) == len(joined) else _INJECTION_ANY_CASE.finditer(joined)
     for match in [*matches, *_LINE_START.finditer(seen)]:
         first = max(bisect.bisect_right(starts, match.start()) - 1, 0)
         last = max(bisect.bisect_left(starts, match.end()) - 1, first)

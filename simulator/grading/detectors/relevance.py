@@ -263,11 +263,16 @@ def relevance(question: str, answer: str) -> Relevance:
     story_told = len(_PAST_STORY.findall(answer)) >= 3
     lowered = answer.lower()
     names = entities(question)
-    names_missed = (bool(names) and not any(name[:5] in lowered for name in names)
-                    and _names_another(answer, names))
+    names_missed = bool(names) and not any(name[:5] in lowered for name in names) and _names_another(answer, names)
     intents = intent_fit(question, answer) if story_expected else None
-    return Relevance(overlap, story_expected, story_told, names_missed,
-                     intents.asked if intents else (), intents.missing if intents else ())
+    return Relevance(
+        overlap,
+        story_expected,
+        story_told,
+        names_missed,
+        intents.asked if intents else (),
+        intents.missing if intents else (),
+    )
 
 
 _PARENTS = frozenset({"amazon", "alibaba"})

@@ -83,8 +83,11 @@ class BrowserScreen(AppScreen[None]):
         query = self.query_one("#filter", Input).value
         shown = [s for s in self.sessions if matches(s, query) and (self.hits is None or s.id in self.hits)]
         cursor = table.cursor_row
-        fill_table(table, ("Started", "Loop", "Result", "Id"),
-                   ((s.id, [started_text(s), s.loop or "?", result_text(s), s.id]) for s in shown[:SHOWN]))
+        fill_table(
+            table,
+            ("Started", "Loop", "Result", "Id"),
+            ((s.id, [started_text(s), s.loop or "?", result_text(s), s.id]) for s in shown[:SHOWN]),
+        )
         table.move_cursor(row=min(cursor, max(len(shown[:SHOWN]) - 1, 0)), animate=False)
         parts = [f"{len(shown)} of {len(self.sessions)} sessions"]
         if len(shown) > SHOWN:
@@ -142,8 +145,9 @@ class BrowserScreen(AppScreen[None]):
         if summary is None:
             return
         if result_word(summary) != "unfinished":
-            self.notify(f"Session {summary.id} is {result_word(summary)}: there is nothing to resume.",
-                        severity="warning")
+            self.notify(
+                f"Session {summary.id} is {result_word(summary)}: there is nothing to resume.", severity="warning"
+            )
             return
         self.mockloop.resume_session(summary.id)
 

@@ -26,8 +26,9 @@ class DebriefScreen(AppScreen[None]):
         Binding("t", "app.go('transcripts')", "Transcripts"),
     ]
 
-    def __init__(self, transcript: Transcript, directory: Path, problems: list[str] | None = None,
-                 variant: str = "") -> None:
+    def __init__(
+        self, transcript: Transcript, directory: Path, problems: list[str] | None = None, variant: str = ""
+    ) -> None:
         super().__init__()
         self.transcript, self.directory = transcript, directory
         self.problems = problems or []
@@ -66,8 +67,7 @@ class DebriefScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.query_one(GradesTable).show(self.transcript, self.names(self.transcript.rubric))
         if self.problems:
-            self.notify("; ".join(self.problems), title="Not every round was graded", severity="warning",
-                        markup=False)
+            self.notify("; ".join(self.problems), title="Not every round was graded", severity="warning", markup=False)
 
     def on_screen_resume(self) -> None:
         self.query_one("#debrief", VerticalScroll).focus()

@@ -32,8 +32,11 @@ class QuitDialog(ModalScreen[str | None]):
                 f"`mockloop resume {self.session_id}`; it goes on at the next unanswered question."
             )
             if self.draft_words:
-                yield Static(f"The answer you are typing ({self.draft_words} words) has not been submitted "
-                             "and will not be kept.", classes="warning")
+                yield Static(
+                    f"The answer you are typing ({self.draft_words} words) has not been submitted "
+                    "and will not be kept.",
+                    classes="warning",
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Save and quit", id="quit", variant="primary")
                 yield Button("Save, go Home", id="home")
@@ -63,13 +66,15 @@ class RegradeDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog") as box:
             box.border_title = "Re-grade this session"
             yield Label("Rubric")
-            yield Select(self.rubrics, value=self.rubric if self.rubric in ids else ids[0], allow_blank=False,
-                         id="rubric")
+            yield Select(
+                self.rubrics, value=self.rubric if self.rubric in ids else ids[0], allow_blank=False, id="rubric"
+            )
             yield Label("Grader")
             yield Select(graders, value="offline", allow_blank=False, id="grader")
             if not self.llm:
-                yield Static("The LLM grader needs OPENAI_API_KEY or OPENAI_BASE_URL; see `mockloop doctor`.",
-                             classes="hint")
+                yield Static(
+                    "The LLM grader needs OPENAI_API_KEY or OPENAI_BASE_URL; see `mockloop doctor`.", classes="hint"
+                )
             yield Static("The saved transcript is not changed; export keeps the re-graded report.", classes="hint")
             with Horizontal(classes="buttons"):
                 yield Button("Re-grade", id="go", variant="primary")

@@ -59,11 +59,23 @@ class HomeScreen(AppScreen[None]):
         if env is None:
             return
         loops = sorted(env.library.loops.values(), key=lambda spec: (spec.kind != "loop", spec.title))
-        fill_table(self.query_one("#loops", DataTable), ("Loop or drill", "Company", "Kind", "Rounds", "Min"), (
-            (loop.id, [Text(loop.title.removeprefix("Drill: ") if loop.kind == "drill" else loop.title),
-                       Text(loop.company), f"{loop.role} {loop.kind}", str(len(loop.rounds)), str(loop.minutes)])
-            for loop in loops
-        ))
+        fill_table(
+            self.query_one("#loops", DataTable),
+            ("Loop or drill", "Company", "Kind", "Rounds", "Min"),
+            (
+                (
+                    loop.id,
+                    [
+                        Text(loop.title.removeprefix("Drill: ") if loop.kind == "drill" else loop.title),
+                        Text(loop.company),
+                        f"{loop.role} {loop.kind}",
+                        str(len(loop.rounds)),
+                        str(loop.minutes),
+                    ],
+                )
+                for loop in loops
+            ),
+        )
         mode = self.mockloop.grader_mode
         line = f"{mode.text} · interviewer: {env.interviewer.name}" if mode else ""
         if mode and mode.llm and env.grader.name == "offline":
@@ -91,8 +103,11 @@ class HomeScreen(AppScreen[None]):
         self._recent = {s.id: s for s in recent}
         self._unfinished = [s for s in message.sessions if s.readable and not s.finished]
         rows = [(s.id, [started_text(s, year=False), s.loop or s.id, result_text(s)]) for s in recent]
-        fill_table(self.query_one("#recent", DataTable), ("Started", "Loop", "Result"),
-                   rows or [("", ["", "No sessions yet: pick a loop", ""])])
+        fill_table(
+            self.query_one("#recent", DataTable),
+            ("Started", "Loop", "Result"),
+            rows or [("", ["", "No sessions yet: pick a loop", ""])],
+        )
         self.query_one("#trend", SignalTrend).show(message.trend, self.names())
         self.refresh_bindings()
 

@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 def position_text(prompt: Prompt) -> str:
     """`Round 1 of 4 · question 2 of 2 · follow-up 1`."""
-    text = (f"Round {prompt.round_index + 1} of {prompt.round_count} · "
-            f"question {prompt.question_number} of {prompt.question_count}")
+    text = (
+        f"Round {prompt.round_index + 1} of {prompt.round_count} · "
+        f"question {prompt.question_number} of {prompt.question_count}"
+    )
     return text + (f" · follow-up {prompt.followup_number}" if prompt.kind == "followup" else "")
 
 
@@ -138,8 +140,11 @@ class InterviewScreen(AppScreen[None]):
         self.query_one(Countdown).show(None if clock is None else clock.left, paused=self.paused)
         if clock is not None and clock.overran and self.prompt and self.prompt.round_index not in self._overtime_told:
             self._overtime_told.add(self.prompt.round_index)
-            self.notify("The round's time is up. Finish your answer; the overrun is noted in the transcript.",
-                        title="Over time", severity="warning")
+            self.notify(
+                "The round's time is up. Finish your answer; the overrun is noted in the transcript.",
+                title="Over time",
+                severity="warning",
+            )
 
     # -- bindings ------------------------------------------------------------------------------
 
@@ -154,8 +159,9 @@ class InterviewScreen(AppScreen[None]):
     def action_submit(self) -> None:
         text = self.query_one(AnswerBox).text
         if not text.strip():
-            self.notify("Type an answer first, or press Ctrl+K to skip the question.", title="Empty answer",
-                        severity="warning")
+            self.notify(
+                "Type an answer first, or press Ctrl+K to skip the question.", title="Empty answer", severity="warning"
+            )
             return
         self.busy = True
         self._advance("submit", text)
@@ -209,8 +215,9 @@ class InterviewScreen(AppScreen[None]):
         if where == "quit":
             self.app.exit()
         else:
-            self.app.notify(f"Saved. Resume it from Home with r, or `mockloop resume {self.session.id}`.",
-                            title="Loop paused")
+            self.app.notify(
+                f"Saved. Resume it from Home with r, or `mockloop resume {self.session.id}`.", title="Loop paused"
+            )
             self.dismiss()
 
     async def on_unmount(self) -> None:

@@ -48,12 +48,19 @@ class RubricsScreen(AppScreen[None]):
         if env is None:
             return
         library = env.library
-        fill_table(table, ("Rubric", "Signals"),
-                   ((rubric_id, [rubric_id, str(len(r.signals))]) for rubric_id, r in sorted(library.rubrics.items())))
-        fill_table(self.query_one("#problems", DataTable), ("Where", "Field", "Problem"), (
-            (str(index), [Text(f"{p.file}:{p.line}:{p.column}"), Text(p.path), Text(p.message)])
-            for index, p in enumerate(library.problems)
-        ))
+        fill_table(
+            table,
+            ("Rubric", "Signals"),
+            ((rubric_id, [rubric_id, str(len(r.signals))]) for rubric_id, r in sorted(library.rubrics.items())),
+        )
+        fill_table(
+            self.query_one("#problems", DataTable),
+            ("Where", "Field", "Problem"),
+            (
+                (str(index), [Text(f"{p.file}:{p.line}:{p.column}"), Text(p.path), Text(p.message)])
+                for index, p in enumerate(library.problems)
+            ),
+        )
         pane = self.query_one("#problems-pane")
         pane.border_title = f"Problems in the content files ({len(library.problems)})"
         pane.border_subtitle = "" if library.problems else "none: every rubric, loop and question file is valid"

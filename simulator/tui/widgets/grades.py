@@ -22,9 +22,16 @@ class GradesTable(DataTable[Cell]):
         graded = [(r, r.grade) for r in transcript.rounds if r.grade is not None]
         signals = list(dict.fromkeys(s for _, grade in graded for s in grade.signals))
         rows: list[tuple[str, list[Cell]]] = [
-            (signal, [Text(name_of(names, signal)),
-                      *(level_text(grade.signals[signal].score if signal in grade.signals else None)
-                        for _, grade in graded)])
+            (
+                signal,
+                [
+                    Text(name_of(names, signal)),
+                    *(
+                        level_text(grade.signals[signal].score if signal in grade.signals else None)
+                        for _, grade in graded
+                    ),
+                ],
+            )
             for signal in signals
         ]
         overall = [Text(f"{g.overall.score} {g.overall.label}", style=level_style(g.overall.score)) for _, g in graded]
