@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.fake_openai import FakeOpenAI, Recorded, Reply, chat_reply, error, html_page, invalid_json, json_reply
 
@@ -126,7 +125,7 @@ def test_a_run_against_a_misbehaving_server_grades_every_round_and_keeps_no_inve
         }
         for i in range(rounds)
     ]
-    sheet.write_text(yaml.safe_dump({"rubric": "base", "rounds": rows}, sort_keys=False))
+    sheet.write_text(json.dumps({"rubric": "base", "rounds": rows}))  # JSON is YAML
     config = tmp_path / "config"
     config.mkdir()
     (config / "config.yaml").write_text(
