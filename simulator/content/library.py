@@ -90,9 +90,9 @@ def _first_wins(
 
 def _parse_all(
     model: type, files: list[tuple[int, Path]], problems: list[Problem], failed: list[tuple[int, Path, Problem]]
-) -> list:
+) -> list[tuple[int, Path, Any, Any]]:
     """The files that load; each that does not adds its problems and (rank, path, first problem) to `failed`."""
-    out = []
+    out: list[tuple[int, Path, Any, Any]] = []
     for rank, path in files:
         try:
             data = read_yaml(path)

@@ -5,6 +5,7 @@ from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from simulator.content.errors import ContentError, Problem, clip
 from simulator.content.yamlio import Loc, dotted, plain, position, read_yaml
@@ -13,7 +14,7 @@ from simulator.domain import AnswerSheet, LoopSpec, QuestionBank, Rubric
 M = TypeVar("M", bound=BaseModel)
 
 
-def _expected(error: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
+def _expected(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from simulator.content.errors import ContentError, Problem
 from simulator.content.loader import dotted
-from simulator.content.yamlio import non_finite
+from simulator.content.yamlio import Loc, non_finite
 from simulator.domain.offline_model import OfflineModel
 
 
@@ -57,7 +57,7 @@ def _load(path: Path, _mtime_ns: int, _size: int) -> OfflineModel:
         raise ContentError(problems) from None
 
 
-def _position(text: str, loc: tuple[str | int, ...]) -> tuple[int, int]:
+def _position(text: str, loc: Loc) -> tuple[int, int]:
     """Line and column of the deepest key of `loc` found in order in the JSON text (keys are unique per level)."""
     offset = 0
     for part in loc:

@@ -12,7 +12,8 @@ from ruamel.yaml.reader import ReaderError
 
 from simulator.content.errors import ContentError, Problem
 
-Loc = tuple[str | int, ...]
+Loc = tuple[str | int | float, ...]
+"""Keys from the top of a content file down to one value (a YAML key may be a number, even `.inf`)."""
 
 
 def _parser() -> YAML:
@@ -176,7 +177,7 @@ def position(data: Any, loc: Loc) -> tuple[int, int]:
     return line, col
 
 
-def _map_key(node: CommentedMap, key: str | int) -> Any:
+def _map_key(node: CommentedMap, key: str | int | float) -> Any:
     if key in node:
         return key
     for candidate in node:

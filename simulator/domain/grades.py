@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+Decision = Literal["hire", "no-hire"]
+
 
 class SignalGrade(BaseModel):
     score: int
@@ -65,7 +67,7 @@ class Fix(BaseModel):
 
 
 class Debrief(BaseModel):
-    decision: Literal["hire", "no-hire"]
+    decision: Decision
     rule: str = Field(description="The decision rule, in words, that produced the call.")
     mean: float
     signals: dict[str, SignalSummary] = Field(default_factory=dict)

@@ -1,6 +1,6 @@
 """The offline grader's fitted heads: a model file beside a rubric (docs/FORMATS.md)."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, field_validator
 
@@ -17,7 +17,7 @@ DETECTOR_FEATURES = (
 DETECTOR_VIEWS = ("present", "level", "share")
 """How a head sees a feature: found at all, a level saturating at two findings, its share of sentences."""
 DETECTOR_INPUTS = tuple(f"{name}.{view}" for name in DETECTOR_FEATURES for view in DETECTOR_VIEWS)
-EMBEDDING = "wordllama-l2_supercat-256"
+EMBEDDING: Final = "wordllama-l2_supercat-256"
 
 
 class SignalHead(Model):

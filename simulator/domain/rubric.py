@@ -10,7 +10,8 @@ from simulator.domain.offline_model import DETECTOR_FEATURES
 CORE_SIGNALS = ("ownership", "delivery_metrics", "customer_obsession", "cross_functional_influence")
 
 Level = Literal[1, 2, 3, 4]
-LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+GateName = Literal["off_topic", "too_short", "vague", "incoherent", "we_only", "unanchored_numbers"]
+LEVELS: tuple[Level, ...] = (1, 2, 3, 4)
 """The scale, lowest first: every module that needs a level bound reads it from here."""
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -69,6 +70,10 @@ class Signal(Model):
         if missing:
             raise ValueError(f"levels must anchor 1, 2, 3 and 4; missing {missing}")
         return value
+
+    def next_level(self, score: int) -> str | None:
+        """What an answer one level above `score` sounds like; None at the top of the scale."""
+        return next((text for level, text in sorted(self.levels.items()) if level > score), None)
 
 
 class RubricRound(Model):
@@ -147,9 +152,7 @@ class Gate(Model):
 class OfflineRules(Model):
     """What the offline grader does that a model cannot learn from labels: gates and round formats."""
 
-    gates: dict[Literal["off_topic", "too_short", "vague", "incoherent", "we_only", "unanchored_numbers"], Gate] = (
-        Field(default_factory=dict)
-    )
+    gates: dict[GateName, Gate] = Field(default_factory=dict)
     too_short_words: Annotated[int, Field(ge=0)] = 40
     unanchored_numbers_at: Annotated[int, Field(ge=1)] = 3
     round_formats: dict[Slug, dict[Slug, Weight]] = Field(default_factory=dict)

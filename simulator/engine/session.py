@@ -129,7 +129,7 @@ class Session:
             loop=loop,
             rubric=rubric,
             journal=journal,
-            builder=TranscriptBuilder(str(journal.path)),
+            builder=TranscriptBuilder(),
             grader=grader,
             interviewer=interviewer,
             directory=directory,
@@ -189,7 +189,7 @@ class Session:
             raise SessionError(str(exc)) from None
         except OSError as exc:
             raise SessionError(f"cannot write to {directory}: {exc.strerror or exc}") from None
-        builder = TranscriptBuilder(str(journal.path))
+        builder = TranscriptBuilder()
         builder.transcript = transcript
         session = cls(
             library=library,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from simulator.domain import Debrief, Fix, RoundGrade, Rubric, SignalSummary
+from simulator.domain.grades import Decision
 
 FIXES = 3
 
@@ -22,6 +23,7 @@ def build_debrief(rounds: list[GradedRound], rubric: Rubric) -> Debrief:
     mean = sum(r.grade.overall.score * w for r, w in zip(rounds, weights, strict=True)) / sum(weights)
     vetoed = _vetoes(rounds, rubric)
     rule = rubric.decision
+    decision: Decision
     if vetoed:
         decision, why = "no-hire", "Veto: " + "; ".join(vetoed)
     elif mean >= rule.hire_at_least:
@@ -83,7 +85,7 @@ def _fixes(rounds: list[GradedRound], summaries: dict[str, SignalSummary], rubri
                 name=signal.name if signal else signal_id,
                 why=f"{worst.title}: scored {grade.score}. {grade.rationale}".strip(),
                 quotes=quotes,
-                next_level=grade.next_level or (signal.levels.get(min(grade.score + 1, 4), "") if signal else ""),
+                next_level=grade.next_level or (signal.next_level(grade.score) if signal else None) or "",
             )
         )
     return fixes

@@ -49,8 +49,7 @@ CAPS: dict[str, float] = {
     "launch_metric": 2,
     "cue": 2,
 }
-FEATURE_NAMES = DETECTOR_FEATURES
-assert set(CAPS) == set(FEATURE_NAMES), "every detector feature has a cap"
+assert set(CAPS) == set(DETECTOR_FEATURES), "every detector feature has a cap"
 
 
 @dataclass

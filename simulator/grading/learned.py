@@ -9,9 +9,9 @@ a level. Heads are fitted by `fitting.py` and live in a model file beside the ru
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from simulator.domain.offline_model import DETECTOR_INPUTS, OfflineModel, SignalHead
+from simulator.domain.offline_model import DETECTOR_FEATURES, DETECTOR_INPUTS, OfflineModel, SignalHead
 from simulator.domain.rubric import LEVELS
-from simulator.grading.features import FEATURE_NAMES, Evidence
+from simulator.grading.features import Evidence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,7 +23,7 @@ def detector_inputs(ev: Evidence, sentence_count: int) -> list[float]:
     """The detector part of the vector, in `DETECTOR_INPUTS` order."""
     sentences = max(sentence_count, 1)
     out: list[float] = []
-    for name in FEATURE_NAMES:
+    for name in DETECTOR_FEATURES:
         value = ev.values.get(name, 0.0)
         out += [1.0 if value > 0 else 0.0, min(value, SATURATES_AT) / SATURATES_AT, min(value / sentences, 1.0)]
     return out

@@ -228,7 +228,7 @@ class LLMGrader:
                 score=score,
                 evidence=closest.evidence,
                 rationale=rationale.strip(),
-                next_level=rubric.signals[signal_id].levels.get(score + 1),
+                next_level=rubric.signals[signal_id].next_level(score),
             )
             spread[signal_id] = max(scores) - min(scores)
         flags = (

@@ -9,6 +9,7 @@ rubric's rule, so a strong first story does not carry a weak or skipped second o
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
@@ -16,7 +17,7 @@ from statistics import mean
 from simulator.domain import OverallScore, RoundGrade, Rubric, SignalGrade
 from simulator.domain.grades import QuestionGrade
 from simulator.domain.offline_model import OfflineModel
-from simulator.domain.rubric import LEVELS, Gate, RubricRound, Signal
+from simulator.domain.rubric import LEVELS, Gate, GateName, RubricRound, Signal
 from simulator.grading.base import GradeRequest, QuestionPart
 from simulator.grading.detectors import find_injection, redact, relevance
 from simulator.grading.detectors.coherence import coherence
@@ -184,8 +185,8 @@ def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: 
         return [(_GATE_REASONS["empty"], Gate(cap=LOWEST))]
     found: list[tuple[str, Gate]] = []
 
-    def trip(name: str, reason: str | None = None) -> None:
-        gate = declared.get(name)  # type: ignore[call-overload]
+    def trip(name: GateName, reason: str | None = None) -> None:
+        gate = declared.get(name)
         if gate is not None:
             found.append((reason or _GATE_REASONS[name], gate))
 
@@ -221,7 +222,8 @@ def round_format_met(round_type: str, ev: Evidence, rubric: Rubric) -> bool:
 
 def _combine(graded: list[_Graded], rubric: Rubric) -> dict[str, SignalGrade]:
     """Per signal, the questions' levels combined by the rubric's rule; quotes and reasons from all."""
-    rule = {"mean": _mean_half_down, "min": min, "max": max}[rubric.offline.questions]
+    rules: dict[str, Callable[[list[int]], int]] = {"mean": _mean_half_down, "min": min, "max": max}
+    rule = rules[rubric.offline.questions]
     combined: dict[str, SignalGrade] = {}
     for signal_id in graded[0].signals:
         grades = [g.signals[signal_id] for g in graded]
@@ -235,7 +237,7 @@ def _combine(graded: list[_Graded], rubric: Rubric) -> dict[str, SignalGrade]:
             score=score,
             evidence=quotes[:MAX_QUOTES],
             rationale=(best.rationale + note).strip(),
-            next_level=signal.levels.get(score + 1) if score < HIGHEST else None,
+            next_level=signal.next_level(score),
         )
     return combined
 
@@ -266,7 +268,7 @@ def _grade_signal(
         score=score,
         evidence=quotes,
         rationale=rationale,
-        next_level=signal.levels.get(score + 1) if score < HIGHEST else None,
+        next_level=signal.next_level(score),
     )
 
 
@@ -314,5 +316,5 @@ def _capped(grade: SignalGrade, cap: int, signal: Signal, why: str) -> SignalGra
     if grade.score <= cap:
         return grade.model_copy(update={"rationale": f"{why} {grade.rationale}"})
     return grade.model_copy(
-        update={"score": cap, "rationale": f"{why} {grade.rationale}", "next_level": signal.levels.get(cap + 1)}
+        update={"score": cap, "rationale": f"{why} {grade.rationale}", "next_level": signal.next_level(cap)}
     )

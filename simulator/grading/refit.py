@@ -75,7 +75,7 @@ TRAP_CEILING = 2
 def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, Any]:
     """What agreement alone hides: how far labels follow length, how far a word count or a count of
     numbers alone gets, the mean error per answer style, traps scored too high, genuine answers flagged."""
-    labels = [s.labelled.labels.get(OVERALL) for s in sheets]
+    labels = [(s.labelled.labels or {}).get(OVERALL) for s in sheets]
     kept = [(s, g, label) for s, g, label in zip(sheets, grades, labels, strict=True) if label is not None]
     words = [len(_WORD.findall(s.labelled.answer)) for s, _, _ in kept]
     numbers = [len(_NUMBER.findall(s.labelled.answer)) for s, _, _ in kept]
@@ -98,13 +98,10 @@ def checks(sheets: Sequence[Sheet], grades: Sequence[RoundGrade]) -> dict[str, A
 
 def label_vs_words(sheets: Sequence[Sheet]) -> dict[str, float | None]:
     """Spearman of each signal's label with the answer's word count: near 0 when labels do not follow length."""
+    labelled = [(s.labelled.answer, s.labelled.labels or {}) for s in sheets]
     out = {}
-    for signal in sorted({signal for s in sheets for signal in s.labelled.labels}):
-        found = [
-            (len(_WORD.findall(s.labelled.answer)), s.labelled.labels[signal])
-            for s in sheets
-            if signal in s.labelled.labels
-        ]
+    for signal in sorted({signal for _, labels in labelled for signal in labels}):
+        found = [(len(_WORD.findall(answer)), labels[signal]) for answer, labels in labelled if signal in labels]
         out[signal] = _rounded(spearman([w for w, _ in found], [v for _, v in found]))
     return out
 

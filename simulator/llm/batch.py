@@ -9,7 +9,7 @@ it, and `ReplaySession` answers a chat call with the batch's reply to it.
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
@@ -23,8 +23,8 @@ from simulator.llm.usage import ModelPrice, Usage
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
-ENDPOINT = "/v1/chat/completions"
-WINDOW = "24h"
+ENDPOINT: Final = "/v1/chat/completions"
+WINDOW: Final = "24h"
 FINISHED = frozenset({"completed", "failed", "expired", "cancelled"})
 PRICE_FACTOR = 0.5
 """What a batch request costs relative to a live one (OpenAI and Azure OpenAI: half)."""
@@ -112,9 +112,13 @@ async def replies(session: LLMSession, status: BatchStatus) -> dict[str, BatchRe
     found: dict[str, BatchReply] = {}
     for file_id in (status.output_file_id, status.error_file_id):
         if file_id:
-            content = await session._request(lambda client, f=file_id: client.files.content(f))
-            found.update(parse_replies(content.text))
+            found.update(parse_replies(await _download(session, file_id)))
     return found
+
+
+async def _download(session: LLMSession, file_id: str) -> str:
+    content = await session._request(lambda client: client.files.content(file_id))
+    return content.text
 
 
 def parse_replies(text: str) -> dict[str, BatchReply]:

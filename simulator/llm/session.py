@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -15,7 +15,7 @@ from simulator.llm.usage import Usage, UsageMeter, request_usage
 
 if TYPE_CHECKING:
     from openai import AsyncOpenAI, AsyncStream
-    from openai.types.chat import ChatCompletion, ChatCompletionChunk
+    from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionMessageParam
 
 T = TypeVar("T")
 Messages = list[dict[str, str]]
@@ -105,7 +105,7 @@ class LLMSession:
             opened[0] = asyncio.get_running_loop().time()
             return client.chat.completions.create(
                 model=model,
-                messages=messages,
+                messages=cast("list[ChatCompletionMessageParam]", messages),  # role/content str pairs are such params
                 stream=True,
                 stream_options={"include_usage": True},
                 **{**self._sampling(), **params},
@@ -131,8 +131,9 @@ class LLMSession:
 
         page = await self._request(fetch)
         data = getattr(page, "data", None)
-        ids = [getattr(model, "id", None) for model in data] if isinstance(data, list) else [None]
-        if not all(isinstance(model_id, str) for model_id in ids):
+        models = data if isinstance(data, list) else [None]
+        ids = [model_id for model in models if isinstance(model_id := getattr(model, "id", None), str)]
+        if len(ids) != len(models):
             raise self._not_compatible("GET /models", page, "a list of models")
         return ids
 

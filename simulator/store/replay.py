@@ -38,7 +38,7 @@ def replay_file(path: Path) -> tuple[Transcript | None, list[str]]:
 
 def replay_lines(lines: Iterable[bytes | str], source: str) -> tuple[Transcript | None, list[str]]:
     """`lines` are the journal's lines without their newlines; `source` names them in problems."""
-    builder = TranscriptBuilder(source)
+    builder = TranscriptBuilder()
     newer_reported = False
     for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -81,8 +81,7 @@ def _describe(obj: dict[str, object], exc: ValidationError) -> str:
 class TranscriptBuilder:
     """Applies events, in order, to the transcript they describe (replay and live sessions alike)."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
+    def __init__(self) -> None:
         self.transcript: Transcript | None = None
         self.problems: list[str] = []
 

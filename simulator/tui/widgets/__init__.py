@@ -3,7 +3,16 @@
 Loaded on first use, so Home does not pay for the interview's editor or the debrief's tables.
 """
 
+from typing import TYPE_CHECKING
+
 from simulator.tui.lazy import lazy_exports
+
+if TYPE_CHECKING:  # what __getattr__ loads, for type checkers
+    from simulator.tui.widgets.answer import AnswerBox
+    from simulator.tui.widgets.charts import SignalBars, SignalTrend
+    from simulator.tui.widgets.countdown import Countdown
+    from simulator.tui.widgets.grades import FixCard, GradesTable
+    from simulator.tui.widgets.tables import OpenTable, StartTable, fill_table
 
 __all__ = [
     "AnswerBox",

@@ -24,8 +24,8 @@ def fill_table(table: DataTable[Cell], labels: Sequence[str], rows: Iterable[tup
     rows = list(rows)
     table.clear(columns=True)
     for index, label in enumerate(labels):
-        cells = (row[index] for _, row in rows)
-        table.add_column(label, width=max([cell_len(label), *(cell_len(_plain(cell)) for cell in cells)]))
+        column = (row[index] for _, row in rows)
+        table.add_column(label, width=max([cell_len(label), *(cell_len(_plain(cell)) for cell in column)]))
     for key, cells in rows:
         table.add_row(*cells, key=key)
 
