@@ -16,6 +16,7 @@ ALLOWED = {
     "grading": {"domain", "content", "llm", "locations", "redaction", "store"},
     "interviewer": {"domain", "content", "llm", "grading", "locations", "redaction"},
     "engine": {"domain", "content", "interviewer", "grading", "store", "locations", "redaction"},
+    "services": {"domain", "content", "interviewer", "grading", "engine", "store", "llm", "locations", "redaction"},
 }
 
 
