@@ -168,11 +168,19 @@ def _describe(exc: ValidationError) -> str:
     return "bad settings: " + "; ".join(problems)
 
 
-def settings_table() -> list[tuple[str, str, str, str]]:
-    """(config key, environment variable, default, what it is) for every top-level field: the README's table."""
-    rows = []
+def settings_table() -> list[str]:
+    """The README's Settings table, one line per field: config key, variable, default, the field's docstring."""
+    lines = ["| config key | variable | default | what |", "|---|---|---|---|"]
     for name, field in Settings.model_fields.items():
-        default = "platform config dir" if field.default_factory else field.default
+        default = "platform's" if field.default_factory else "—" if field.default is None else f"`{field.default}`"
         key = "—" if name in FILE_ONLY_IN_ENV else f"`{name}:`"
-        rows.append((key, f"`MOCKLOOP_{name.upper()}`", f"`{default}`", field.description or ""))
-    return rows
+        lines.append(f"| {key} | `MOCKLOOP_{name.upper()}` | {default} | {field.description or ''} |")
+    lines.append(
+        "| `llm:` | `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `MOCKLOOP_MODEL`, ... | offline | "
+        "The LLM endpoint, models, deadline and retries: see [docs/LLM.md](docs/LLM.md). |"
+    )
+    return lines
+
+
+if __name__ == "__main__":  # python -m simulator.services.settings: the table README.md shows
+    print("\n".join(settings_table()))
