@@ -26,18 +26,22 @@ async def _drill(directory: Path, seed: int) -> list[float]:
     from textual.widgets import DataTable
 
     from simulator.content import load_library
-    from simulator.engine.environment import Environment
     from simulator.grading.offline import OfflineGrader
     from simulator.interviewer import ScriptedInterviewer
+    from simulator.services.settings import Settings
+    from simulator.services.workspace import Workspace
     from simulator.tui.app import make_app
     from simulator.tui.screens.home import HomeScreen
     from simulator.tui.screens.interview import InterviewScreen
     from simulator.tui.widgets import AnswerBox
 
-    env = Environment(
-        library=load_library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(), directory=directory
+    workspace = Workspace(
+        Settings.load({"transcripts": directory}),
+        library=load_library(),
+        grader=OfflineGrader(),
+        interviewer=ScriptedInterviewer(),
     )
-    app = make_app(env, seed=seed)
+    app = make_app(workspace, seed=seed)
     samples: list[float] = []
 
     async def until(condition: object, timeout: float = 30) -> None:

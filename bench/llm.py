@@ -187,7 +187,6 @@ def llm_wall() -> dict[str, float]:
 
 
 async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str, float]:
-    from simulator.commands.grade import grade_jobs
     from simulator.commands.progress import Progress
     from simulator.content import load_library
     from simulator.content.loader import load_sheet_file
@@ -195,6 +194,7 @@ async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str,
     from simulator.grading.llm_grader import LLMGrader, evidence_hints
     from simulator.grading.offline import OfflineGrader
     from simulator.llm import LLMSession, LLMSettings
+    from simulator.services.inputs import grade_jobs
 
     library = load_library()
     rubric = library.rubric("base")

@@ -61,7 +61,9 @@ make_app().run(headless=True, size=(100, 32))
 """
 
 MOCKLOOP = (
-    _HOOK.format(tick=_UNTIL.format(condition='self.env is not None and self.screen.query_one("#loops").row_count'))
+    _HOOK.format(
+        tick=_UNTIL.format(condition='self.workspace is not None and self.screen.query_one("#loops").row_count')
+    )
     + _MAKE_APP
 )
 
@@ -82,7 +84,7 @@ def _enter(app):
 _start_loop = MockloopApp.start_loop
 
 def _accepted(self, loop_id):
-    if self.env is None:
+    if self.workspace is None:
         return _start_loop(self, loop_id)  # what a user sees: "still loading"
     print(time.time(), flush=True)
     self.exit()

@@ -44,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    """Home. The app builds its environment (content library, grader) in a worker once Home is
-    painted: building it here would hold the first paint back by ~0.6 s."""
+    """Home. The app builds its workspace (settings, content library, grader) in a worker once
+    Home is painted: building it here would hold the first paint back by ~0.6 s."""
     from simulator.tui.app import run_app
 
     return run_app(None, None)
@@ -71,7 +71,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
     except Exception as exc:
         from simulator.llm.errors import LLMAuthError
+        from simulator.services.settings import SettingsError
 
+        if isinstance(exc, SettingsError):
+            print(f"mockloop: {exc}", file=sys.stderr)
+            return 2
         if not isinstance(exc, LLMAuthError):
             raise
         print(f"mockloop: {exc}; check OPENAI_API_KEY (`mockloop doctor` tests it)", file=sys.stderr)

@@ -42,4 +42,8 @@ def transcripts_dir(override: str | Path | None = None) -> Path:
 
 
 def config_file() -> Path:
+    """`MOCKLOOP_CONFIG`, else `config.yaml` in the user config dir."""
+    override = os.environ.get("MOCKLOOP_CONFIG")
+    if override:
+        return Path(override).expanduser()
     return user_config_dir() / "config.yaml"

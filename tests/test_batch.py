@@ -268,7 +268,7 @@ def test_a_killed_run_is_resumed_by_running_it_again(fake_openai: FakeOpenAI, sh
 
 
 async def _interrupted_batch(server: FakeOpenAI, sheet: Path) -> str:
-    from simulator.grading.inputs import load_input
+    from simulator.services.inputs import load_input
 
     loaded = load_input(sheet)
     from simulator.content import load_library

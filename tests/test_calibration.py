@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from simulator.cli import main
 from simulator.commands.calibrate import render_table
-from simulator.commands.progress import Progress, tracked
+from simulator.commands.progress import Progress
 from simulator.content import load_library
 from simulator.domain import OverallScore, RoundGrade, SheetRound, SignalGrade
 from simulator.grading.calibration import (
@@ -24,6 +24,7 @@ from simulator.grading.calibration import (
     latest_calibration,
     pairs_for,
 )
+from simulator.services.inputs import tracked
 from tests.conftest import REPO, run_cli
 
 LEVELS = [1, 2, 3, 4]

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from simulator.commands.grade import grade_jobs
 from simulator.commands.progress import Progress
 from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import LLMGrader
 from simulator.llm import LLMSession
+from simulator.services.inputs import grade_jobs
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Reply, error, json_reply, settings_for
 from tests.test_llm_grader import SIGNALS, StubOffline, assessment
 from tests.test_llm_grader import rubric as rubric

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from simulator.content import Library, load_library
-from simulator.engine.environment import Environment, EnvironmentUnavailable
 from simulator.interviewer import Followup, FollowupContext, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer, find_prompt
 from simulator.llm import LLMSession
+from simulator.services.settings import Settings
+from simulator.services.workspace import Workspace, WorkspaceUnavailable
 from tests.conftest import run_cli
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, error, settings_for, streamed
 
@@ -316,14 +317,19 @@ async def test_an_unreachable_endpoint_falls_back(library: Library) -> None:
 # --- wiring ----------------------------------------------------------------------------------------
 
 
-def test_the_environment_builds_the_interviewer_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Environment.create().interviewer.name == "scripted"
-    assert Environment.create(interviewer=None).interviewer.name == "scripted", "offline: scripted"
-    with pytest.raises(EnvironmentUnavailable, match="needs an endpoint"):
-        Environment.create(interviewer="llm")
+def test_the_workspace_builds_the_interviewer_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interviewer(name: str | None = None) -> str:
+        return Workspace(Settings.load({"interviewer": name})).interviewer.name
+
+    assert interviewer("scripted") == "scripted"
+    assert interviewer() == "scripted", "offline: scripted"
+    with pytest.raises(WorkspaceUnavailable, match="needs an endpoint"):
+        interviewer("llm")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
-    assert Environment.create(interviewer=None).interviewer.name == "llm"
-    assert Environment.create(interviewer="scripted").interviewer.name == "scripted"
+    assert interviewer() == "llm"
+    assert interviewer("scripted") == "scripted"
+    monkeypatch.setenv("MOCKLOOP_INTERVIEWER", "scripted")
+    assert interviewer() == "scripted", "MOCKLOOP_INTERVIEWER"
 
 
 def test_plain_mode_streams_llm_follow_ups_through_a_whole_drill(fake_openai: FakeOpenAI, tmp_path: Path) -> None:

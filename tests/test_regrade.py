@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.commands.regrade import Compared, compare, render_table
+from simulator.commands.regrade import render_table
 from simulator.domain import OverallScore, RoundGrade, SignalGrade
+from simulator.services.regrade import Compared, compare
 from tests.conftest import REPO, run_cli
 from tests.fake_openai import FakeOpenAI, Recorded, Reply, json_reply
 from tests.test_calibration import write_variant

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from simulator.engine import Prompt
+from simulator.services.history import matches, result_text, search_answers, signal_trend
+from simulator.services.regrade import RegradeError, regrade
 from simulator.store import list_sessions, load_session
 from simulator.tui.grader_mode import OFFLINE_TEXT, grader_mode
-from simulator.tui.history import matches, result_text, search_answers, signal_trend
-from simulator.tui.regrade import RegradeError, regrade
 from simulator.tui.screens.interview import position_text
 from simulator.tui.widgets.answer import word_count
 from simulator.tui.widgets.countdown import clock_text

@@ -28,13 +28,13 @@ from tests.test_tui_support import (
     SIZE,
     UNFINISHED_ID,
     app_for,
-    environment,
     home_ready,
     journal_answers,
     mode_of,
     record_notifications,
     seed_sessions,
     until,
+    workspace,
 )
 
 
@@ -139,9 +139,8 @@ class GatedGrader:
 
 
 async def test_grading_shows_progress_and_the_app_stays_responsive(transcripts: Path) -> None:
-    env = environment(transcripts)
-    env.grader = grader = GatedGrader()
-    app = MockloopApp(env, lambda env: env.start(DRILL, seed=SEED))
+    grader = GatedGrader()
+    app = MockloopApp(workspace(transcripts, grader), lambda opened: opened.start(DRILL, seed=SEED))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
         await pilot.press("ctrl+k")  # skip the only question: the round ends and is graded
@@ -348,7 +347,9 @@ async def test_home_switches_to_the_llm_grader_when_an_endpoint_is_configured(
         assert mode_line().startswith("Offline evidence grader")
         assert "LLM available (tiny at http://127.0.0.1:9/v1): press g" in mode_line()
         await pilot.press("g")
-        await until(pilot, lambda: app.env is not None and app.env.grader.name == "llm", "the LLM grader")
+        await until(pilot, lambda: app.workspace is not None and app.workspace.grader.name == "llm", "the LLM grader")
         assert mode_line().startswith("LLM grader: tiny at http://127.0.0.1:9/v1")
         await pilot.press("g")
-        await until(pilot, lambda: app.env is not None and app.env.grader.name == "offline", "the offline grader")
+        await until(
+            pilot, lambda: app.workspace is not None and app.workspace.grader.name == "offline", "the offline grader"
+        )

@@ -1,4 +1,4 @@
-"""Shared by the TUI tests (no tests here): an offline environment, seeded sessions, Pilot helpers.
+"""Shared by the TUI tests (no tests here): an offline workspace, seeded sessions, Pilot helpers.
 
 The seeded sessions have fixed ids, dates and answers and are graded by the offline grader, so
 every screen built from them renders the same on every run (the snapshot tests rely on it).
@@ -16,12 +16,14 @@ from textual.widgets import DataTable
 
 from simulator.content import Library, load_library
 from simulator.domain import RoundRecord, Transcript, Turn
-from simulator.engine.environment import Environment
+from simulator.grading.base import Grader
 from simulator.grading.offline import OfflineGrader
 from simulator.interviewer import ScriptedInterviewer
+from simulator.services.regrade import regrade
+from simulator.services.settings import Settings
+from simulator.services.workspace import Workspace
 from simulator.store import LoopStarted, QuestionAsked, RoundInfo, RoundStarted, write_final
 from simulator.tui.app import MockloopApp, OpenSession, make_app
-from simulator.tui.regrade import regrade
 from simulator.tui.screens.home import HomeScreen
 
 SEED = 7
@@ -53,14 +55,18 @@ def library() -> Library:
     return _library
 
 
-def environment(directory: Path) -> Environment:
-    return Environment(
-        library=library(), grader=OfflineGrader(), interviewer=ScriptedInterviewer(), directory=directory
+def workspace(directory: Path, grader: Grader | None = None) -> Workspace:
+    """Offline, on the shared library, saving in `directory`."""
+    return Workspace(
+        Settings.load({"transcripts": directory}),
+        library=library(),
+        grader=grader or OfflineGrader(),
+        interviewer=ScriptedInterviewer(),
     )
 
 
 def app_for(directory: Path, open_session: OpenSession | None = None) -> MockloopApp:
-    return make_app(environment(directory), open_session, seed=SEED)
+    return make_app(workspace(directory), open_session, seed=SEED)
 
 
 def _at(day: int, minutes: float = 0) -> datetime:

@@ -2,14 +2,23 @@
 
 import argparse
 import asyncio
-import contextlib
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
+from simulator.commands.common import (
+    add_endpoint_options,
+    add_grader_option,
+    add_parser,
+    fail,
+    open_workspace,
+    print_json,
+    table,
+)
 from simulator.commands.progress import Progress
+
+if TYPE_CHECKING:
+    from simulator.services.workspace import Workspace
 
 EXAMPLE = "mockloop calibrate --rubric rubrics/mine.yaml --golden my-labels/ --fit"
 
@@ -29,12 +38,7 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="answer sheets with `labels:` per round, or directories of them (*.yaml)",
     )
-    parser.add_argument(
-        "--grader",
-        choices=("offline", "llm"),
-        default="offline",
-        help="offline evidence grader (default, no key) or the LLM grader",
-    )
+    add_grader_option(parser)
     add_endpoint_options(parser)
     parser.add_argument(
         "--worst", type=int, default=5, metavar="N", help="disagreements to show per signal, largest first (default: 5)"
@@ -68,154 +72,66 @@ def register(sub: Any) -> None:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from simulator.commands.grade import grade_jobs
-    from simulator.grading.calibration import (
-        calibration_report,
-        headline,
-        latest_calibration,
-        pairs_for,
-        save_calibration,
-    )
-    from simulator.grading.factory import GraderUnavailable, make_grader
-    from simulator.grading.inputs import InputError, RubricChooser
+    workspace = open_workspace(args)
 
-    if (args.fit or args.cv) and args.grader != "offline":
+    async def run() -> int:
+        async with workspace:
+            return await _calibrate_in(workspace, args)
+
+    return asyncio.run(run())
+
+
+async def _calibrate_in(workspace: "Workspace", args: argparse.Namespace) -> int:
+    from simulator.services.calibrate import CalibrationError, calibrate, learn, prior_model, read_golden
+    from simulator.services.inputs import InputError
+    from simulator.services.workspace import WorkspaceUnavailable
+
+    grader_name = args.grader or workspace.settings.grader
+    if (args.fit or args.cv) and args.grader not in (None, "offline"):
         return fail("--fit and --cv refit the offline grader; drop --grader llm", 2)
     try:
-        chooser = RubricChooser(args.rubric)
+        chooser = workspace.rubric_chooser(args.rubric)
         rubric = chooser.rubric_for(None)
-        grader = make_grader(args.grader, **endpoint_flags(args))
-    except (InputError, GraderUnavailable) as exc:
+        if not (args.fit or args.cv):
+            grader = workspace.make_grader(grader_name)
+    except (InputError, WorkspaceUnavailable) as exc:
         return fail(str(exc), 2)
-    levels = sorted(rubric.scale)
-    golden = _sheet_paths(args.golden)
-    items, errors = _labelled_rounds(golden, rubric, levels)
-    if not items:
+    golden = read_golden(rubric, args.golden)
+    for problem in golden.problems:
+        print(f"mockloop: {problem.source}: {problem.error}", file=sys.stderr)
+    if not golden.items:
         return fail(f"no labelled rounds that rubric {rubric.id!r} grades in: {' '.join(map(str, args.golden))}")
     if args.fit or args.cv:
         from simulator.content import ContentError
 
+        prior = prior_model(rubric, args.from_scratch)
+        started = "from scratch" if prior is None else "adjusting the rubric's current model"
+        print(f"mockloop: fitting on {len(golden.items)} labelled answers, {started}", file=sys.stderr)
         try:
-            return _learn(args, chooser, rubric, items, golden, errors)
-        except ContentError as exc:
+            report = learn(golden, chooser, prior, write=args.fit, out=args.out)
+        except (CalibrationError, ContentError) as exc:
             return fail(str(exc), 2)
-    with Progress("calibrating", len(items)) as bar:
-        grades = asyncio.run(grade_jobs(grader, [(request, rubric) for _, _, request in items], bar))
-    pairs = [
-        pair
-        for (item, labelled, _), grade in zip(items, grades, strict=True)
-        for pair in pairs_for(item, labelled, grade)
-    ]
-    report: dict[str, Any] = {
-        "rubric": rubric.id,
-        "grader": args.grader,
-        "golden": [str(path.resolve()) for path in golden],
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "rounds": len(items),
-        "graded_by": {name: sum(g.grader == name for g in grades) for name in sorted({g.grader for g in grades})},
-        **calibration_report(pairs, levels, args.worst),
-        "errors": errors,
-    }
-    previous = latest_calibration(rubric.id)
-    try:
-        saved = save_calibration(report)
-    except OSError as exc:
-        print(f"mockloop: cannot save the calibration: {exc}", file=sys.stderr)
+        if "model" in report:
+            print(
+                f"mockloop: wrote {report['model']}; `grade` and the app use it for rubric {rubric.id}", file=sys.stderr
+            )
+        if args.format == "json":
+            print_json(report)
+        else:
+            print(render_learning(report))
+        return 0
+    with Progress("calibrating", len(golden.items)) as bar:
+        done = await calibrate(golden, grader, grader_name, args.worst, bar)
+    saved, report = done["saved"], done["report"]
+    if isinstance(saved, str):
+        print(f"mockloop: {saved}", file=sys.stderr)
     else:
         print(f"mockloop: saved as the latest calibration of {rubric.id}: {saved}", file=sys.stderr)
-    if previous and previous.get("golden") == report["golden"] and previous.get("grader") == report["grader"]:
-        with contextlib.suppress(KeyError, TypeError):  # a file from an older mockloop: no comparison
-            report["previous"] = {"at": previous["at"], **headline(previous)}
     if args.format == "json":
         print_json(report)
     else:
         print(render_table(report))
     return 0
-
-
-def _learn(
-    args: argparse.Namespace,
-    chooser: Any,
-    rubric: Any,
-    items: list[Any],
-    golden: list[Path],
-    errors: list[dict[str, str]],
-) -> int:
-    from simulator.content.offline_models import offline_model_text
-    from simulator.grading.offline import rubric_model
-    from simulator.grading.refit import Sheet, cross_validated_report, current_report, refit
-
-    sheets = [Sheet(item, _group(item, args.golden), labelled) for item, labelled, _ in items]
-    prior = None if args.from_scratch else rubric_model(rubric)
-    started = "from scratch" if prior is None else "adjusting the rubric's current model"
-    print(f"mockloop: fitting on {len(sheets)} labelled answers, {started}", file=sys.stderr)
-    report: dict[str, Any] = {
-        "rubric": rubric.id,
-        "grader": "offline",
-        "golden": [str(path.resolve()) for path in golden],
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "rounds": len(sheets),
-        "before": current_report(sheets, rubric),
-        "cross_validated": cross_validated_report(sheets, rubric, prior),
-        "errors": errors,
-    }
-    if args.fit:
-        target = args.out or _model_beside(chooser, rubric)
-        if target is None:
-            return fail(
-                f"rubric {rubric.id!r} is a shipped default, which mockloop does not overwrite; copy it "
-                "into ./rubrics/ (mockloop rubrics list --json shows where it is) or pass --out FILE",
-                2,
-            )
-        trained = {"at": report["at"], "sheets": report["golden"], "prior": None if prior is None else rubric.model}
-        model = refit(sheets, rubric, prior, trained).model_copy(
-            update={"cross_validation": _headline(report["cross_validated"])}
-        )
-        from simulator.store.final import atomic_write
-
-        atomic_write(target, offline_model_text(model).encode())
-        fitted = rubric.model_copy(update={"model": str(target.resolve())})
-        report["after"] = current_report(sheets, fitted)
-        report["model"] = str(target)
-        print(f"mockloop: wrote {target}; `grade` and the app use it for rubric {rubric.id}", file=sys.stderr)
-    if args.format == "json":
-        print_json(report)
-    else:
-        print(render_learning(report))
-    return 0
-
-
-def _group(item: str, roots: list[Path]) -> str:
-    """Who wrote a sheet, held out together: the subfolder of a --golden folder it is in (one author
-    each, say); else, when several folders are given, the folder itself; else the sheet file."""
-    path = Path(item.split("#", 1)[0]).resolve()
-    folders = [root.resolve() for root in roots if root.is_dir()]
-    for root in folders:
-        if path.is_relative_to(root):
-            parts = path.relative_to(root).parts
-            if len(parts) > 1:
-                return parts[0]
-            return root.name if len(folders) > 1 else path.name
-    return path.name
-
-
-def _model_beside(chooser: Any, rubric: Any) -> Path | None:
-    from simulator.content.library import MODEL_SUFFIX
-    from simulator.locations import shipped_root
-
-    source = chooser.source_of(rubric.id)
-    if source is None or source.resolve().is_relative_to(shipped_root().resolve()):
-        return None
-    return source.with_name(source.stem + MODEL_SUFFIX)
-
-
-def _headline(report: dict[str, Any]) -> dict[str, Any]:
-    keep = ("n", "spearman", "spearman_95", "qwk", "qwk_95")
-    return {
-        "groups": report.get("groups", []),
-        "overall": {k: report["overall"].get(k) for k in keep},
-        "signals": {s: {k: b.get(k) for k in keep} for s, b in report["signals"].items()},
-    }
 
 
 def render_learning(report: dict[str, Any]) -> str:
@@ -251,52 +167,6 @@ def _with_interval(block: dict[str, Any]) -> str:
     if interval:
         shown += f" ({interval[0]:.2f}-{interval[1]:.2f})"
     return shown + (f" / {qwk:.2f}" if qwk is not None else "")
-
-
-def _sheet_paths(paths: list[Path]) -> list[Path]:
-    """Sheets named, and those in folders (their subfolders too)."""
-    found: list[Path] = []
-    for path in paths:
-        found += sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")]) if path.is_dir() else [path]
-    return found
-
-
-def _labelled_rounds(paths: list[Path], rubric: Any, levels: list[int]) -> tuple[list[Any], list[dict[str, str]]]:
-    """(item, sheet round, grade request) for each labelled round the rubric grades; problems as errors."""
-    from simulator.content import ContentError, load_sheet_file
-    from simulator.grading.base import GradeRequest
-
-    items: list[Any] = []
-    errors: list[dict[str, str]] = []
-
-    def problem(source: str, message: str) -> None:
-        errors.append({"source": source, "error": message})
-        print(f"mockloop: {source}: {message}", file=sys.stderr)
-
-    for path in paths:
-        try:
-            sheet = load_sheet_file(path)
-        except ContentError as exc:
-            problem(str(path), "; ".join(str(p) for p in exc.problems))
-            continue
-        except OSError as exc:
-            problem(str(path), exc.strerror or str(exc))
-            continue
-        for index, labelled in enumerate(sheet.rounds):
-            item = f"{path}#{index}" + (f" ({labelled.id})" if labelled.id else "")
-            if not labelled.labels:
-                continue
-            if labelled.round not in rubric.rounds:
-                problem(item, f"rubric {rubric.id!r} does not grade round {labelled.round!r}")
-                continue
-            off_scale = {s: v for s, v in labelled.labels.items() if v not in levels}
-            if off_scale:
-                problem(item, f"labels off the rubric's scale {levels}: {off_scale}")
-                labelled = labelled.model_copy(
-                    update={"labels": {s: v for s, v in labelled.labels.items() if s not in off_scale}}
-                )
-            items.append((item, labelled, GradeRequest(labelled.round, labelled.question, labelled.answer)))
-    return items, errors
 
 
 def render_table(report: dict[str, Any]) -> str:

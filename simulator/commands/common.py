@@ -3,7 +3,10 @@
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.services.workspace import Workspace
 
 
 def add_parser(sub: Any, name: str, help_text: str, example: str, **kwargs: Any) -> argparse.ArgumentParser:
@@ -45,9 +48,28 @@ def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def endpoint_flags(args: argparse.Namespace) -> dict[str, Any]:
-    """The values of `add_endpoint_options`' flags, for `make_grader(name, **endpoint_flags(args))`."""
-    return {"hints": getattr(args, "hints", True), **{name: getattr(args, name, None) for name in ENDPOINT_FLAGS}}
+SETTINGS_FLAGS = {"grader": "grader", "interviewer": "interviewer", "transcripts_dir": "transcripts"}
+"""Flag (argparse dest) -> the `Settings` field it overrides."""
+
+
+def add_grader_option(
+    parser: argparse.ArgumentParser, help_text: str = "offline evidence grader or the LLM grader"
+) -> None:
+    parser.add_argument(
+        "--grader",
+        choices=("offline", "llm"),
+        help=f"{help_text} (default: `grader:` in the config file or MOCKLOOP_GRADER, else offline)",
+    )
+
+
+def open_workspace(args: argparse.Namespace) -> "Workspace":
+    """The workspace of these flags over the environment and the config file; SettingsError when malformed."""
+    from simulator.services.settings import Settings
+    from simulator.services.workspace import Workspace
+
+    flags = {field: getattr(args, dest, None) for dest, field in SETTINGS_FLAGS.items()}
+    flags |= {name: getattr(args, name, None) for name in ENDPOINT_FLAGS}
+    return Workspace(Settings.load(flags), hints=getattr(args, "hints", True))
 
 
 def print_json(data: Any) -> None:

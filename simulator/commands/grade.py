@@ -3,13 +3,23 @@
 import argparse
 import asyncio
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
-from simulator.commands.progress import Progress, tracked
+from simulator.commands.common import (
+    add_endpoint_options,
+    add_grader_option,
+    add_parser,
+    fail,
+    open_workspace,
+    print_json,
+    table,
+)
+from simulator.commands.progress import Progress
+
+if TYPE_CHECKING:
+    from simulator.services.inputs import Input
+    from simulator.services.workspace import Workspace
 
 EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab12.json --format table"
 
@@ -45,12 +55,7 @@ def register(sub: Any) -> None:
 
 
 def add_grading_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--grader",
-        choices=("offline", "llm"),
-        default="offline",
-        help="offline evidence grader (default, no key) or the LLM grader",
-    )
+    add_grader_option(parser)
     parser.add_argument(
         "--rubric", metavar="ID|PATH", help="rubric id on the search path or a rubric file (default: the input's own)"
     )
@@ -61,31 +66,41 @@ def add_grading_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from simulator.grading.factory import GraderUnavailable, make_grader
-    from simulator.grading.inputs import InputError, RubricChooser
+    workspace = open_workspace(args)
+
+    async def run() -> int:
+        async with workspace:
+            return await _grade_in(workspace, args)
+
+    return asyncio.run(run())
+
+
+async def _grade_in(workspace: "Workspace", args: argparse.Namespace) -> int:
+    from simulator.services.inputs import InputError, grade_jobs, read_inputs
+    from simulator.services.workspace import WorkspaceUnavailable
 
     batching = args.batch or args.batch_id is not None
-    if batching and args.grader != "llm":
+    grader_name = args.grader or workspace.settings.grader
+    if batching and grader_name != "llm":
         return fail("--batch sends the rounds to the LLM grader: add --grader llm", 2)
     if batching and args.samples != 1:
         return fail("--batch grades one sample per round: drop --samples", 2)
     try:
-        grader = make_grader(args.grader, samples=args.samples, **endpoint_flags(args))
-    except GraderUnavailable as exc:
+        grader = workspace.make_grader(grader_name, samples=args.samples)
+        chooser = workspace.rubric_chooser(args.rubric)
+    except (WorkspaceUnavailable, InputError) as exc:
         return fail(str(exc), 2)
-    try:
-        chooser = RubricChooser(args.rubric)
-    except InputError as exc:
-        return fail(str(exc), 2)
-    inputs, errors = read_inputs(args.paths, [chooser])
-    document: dict[str, Any] = {"results": [], "errors": errors}
+    inputs, problems = read_inputs(args.paths, [chooser])
+    for problem in problems:
+        print(f"mockloop: {problem.error}", file=sys.stderr)
+    document: dict[str, Any] = {"results": [], "errors": [problem.as_dict() for problem in problems]}
     jobs = [(request, item.rubrics[0]) for item in inputs for request in item.requests]
     if batching and jobs:
         from simulator.grading.batch_grading import BatchStateError
         from simulator.llm.errors import LLMError
 
         try:
-            grades, document["batch"] = _grade_batch(args, grader, inputs)
+            grades, document["batch"] = await _grade_batch(args, grader, inputs)
         except BatchStateError as exc:
             return fail(str(exc), 2)
         except LLMError as exc:
@@ -94,7 +109,7 @@ def _grade(args: argparse.Namespace) -> int:
             return fail(f"batch grading stopped: {exc}; run the same command again to resume", 1)
     else:
         with Progress("grading", len(jobs)) as bar:
-            grades = asyncio.run(grade_jobs(grader, jobs, bar))
+            grades = await grade_jobs(grader, jobs, bar)
     rounds = iter(grades)
     for item in inputs:
         graded = [next(rounds) for _ in item.requests]
@@ -111,53 +126,12 @@ def _grade(args: argparse.Namespace) -> int:
         print(render_markdown(document))
     else:
         print(render_table(document))
-    return 1 if errors else 0
+    return 1 if problems else 0
 
 
-@dataclass(frozen=True)
-class Input:
-    """A readable input: its rounds to grade and the rubric each chooser picked for it."""
-
-    source: str
-    requests: list[Any]
-    rubrics: list[Any]
-
-
-def read_inputs(paths: Sequence[Path], choosers: Sequence[Any]) -> tuple[list[Input], list[dict[str, str]]]:
-    """The inputs every chooser's rubric can grade; the others as `errors` entries, also said on stderr."""
-    from simulator.grading.inputs import InputError, load_input
-
-    inputs: list[Input] = []
-    errors: list[dict[str, str]] = []
-    for path in paths:
-        try:
-            loaded = load_input(path)
-            rubrics = [chooser.rubric_for(loaded.rubric) for chooser in choosers]
-            for rubric in rubrics:
-                loaded.check_rounds(rubric)
-        except InputError as exc:
-            errors.append({"source": str(path), "error": str(exc)})
-            print(f"mockloop: {exc}", file=sys.stderr)
-            continue
-        inputs.append(Input(str(path), loaded.requests, rubrics))
-    return inputs, errors
-
-
-async def grade_jobs(grader: Any, jobs: Sequence[tuple[Any, Any]], bar: Progress) -> list[Any]:
-    """Grade every (request, rubric), then close the grader. A grader with a `rounds_in_flight`
-    (the LLM grader) gets at most that many rounds at a time, each started as another finishes,
-    so a round's work before its request (the offline hints) is done just before it is sent."""
-    try:
-        return await tracked(
-            (grader.grade(request, rubric) for request, rubric in jobs), bar, getattr(grader, "rounds_in_flight", None)
-        )
-    finally:
-        close = getattr(grader, "aclose", None)
-        if close is not None:
-            await close()
-
-
-def _grade_batch(args: argparse.Namespace, grader: Any, inputs: list[Input]) -> tuple[list[Any], dict[str, Any]]:
+async def _grade_batch(
+    args: argparse.Namespace, grader: Any, inputs: list["Input"]
+) -> tuple[list[Any], dict[str, Any]]:
     from simulator.grading.batch_grading import BatchJob, default_state_path, grade_in_batch
 
     jobs = [
@@ -179,22 +153,16 @@ def _grade_batch(args: argparse.Namespace, grader: Any, inputs: list[Input]) -> 
         bar.label = f"batch {status.id}"
         bar.update(status.completed + status.failed, status.total, status.status)
 
-    async def run() -> Any:
-        try:
-            return await grade_in_batch(
-                grader,
-                jobs,
-                state_path=state,
-                batch_id=args.batch_id,
-                poll_seconds=args.poll_seconds,
-                on_submitted=submitted,
-                on_progress=polled,
-            )
-        finally:
-            await grader.aclose()
-
     with bar:
-        outcome = asyncio.run(run())
+        outcome = await grade_in_batch(
+            grader,
+            jobs,
+            state_path=state,
+            batch_id=args.batch_id,
+            poll_seconds=args.poll_seconds,
+            on_submitted=submitted,
+            on_progress=polled,
+        )
     status = outcome.status
     info = {
         "id": status.id,

@@ -1,14 +1,10 @@
 """A one-line progress bar on stderr, drawn only when stderr is a terminal (never into a pipe or a log)."""
 
-import asyncio
-import inspect
 import shutil
 import sys
-from collections.abc import Awaitable, Iterable
 from types import TracebackType
-from typing import TextIO, TypeVar
+from typing import TextIO
 
-T = TypeVar("T")
 BAR_WIDTH = 24
 
 
@@ -60,34 +56,3 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
             self._shown = ""
-
-
-async def tracked(awaitables: Iterable[Awaitable[T]], bar: Progress, limit: int | None = None) -> list[T]:
-    """Await them, at most `limit` at a time (all at once without one), each started as a slot frees
-    up, in the given order; the bar advances as each finishes; results in the given order."""
-    bar.update(bar.done)
-    slots = asyncio.Semaphore(limit) if limit else None
-
-    async def one(awaitable: Awaitable[T]) -> T:
-        if slots is None:
-            result = await awaitable
-        else:
-            try:
-                await slots.acquire()
-            except BaseException:  # cancelled before it started: it never will
-                if inspect.iscoroutine(awaitable):
-                    awaitable.close()
-                raise
-            try:
-                result = await awaitable
-            finally:
-                slots.release()
-        bar.advance()
-        return result
-
-    tasks = [asyncio.ensure_future(one(a)) for a in awaitables]
-    try:
-        return list(await asyncio.gather(*tasks))
-    finally:  # the first failure (a refused key) cancels the rest rather than letting them run on
-        for task in tasks:
-            task.cancel()

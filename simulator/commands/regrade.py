@@ -4,18 +4,18 @@ evidence behind the biggest changes."""
 
 import argparse
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from simulator.commands.common import add_endpoint_options, add_parser, endpoint_flags, fail, print_json, table
+from simulator.commands.common import add_endpoint_options, add_parser, fail, open_workspace, print_json, table
 from simulator.commands.progress import Progress
+
+if TYPE_CHECKING:
+    from simulator.services.workspace import Workspace
 
 EXAMPLE = "mockloop regrade transcripts/*.json --rubric amazon-pm --against rubrics/amazon-pm.yaml"
 GRADERS = ("offline", "llm")
-HIRE_AT = 3
-"""A round whose overall score is at least this is on the hire side."""
 
 
 def register(sub: Any) -> None:
@@ -27,7 +27,11 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--rubric", metavar="ID|PATH", help="version A (default: each input's own rubric)")
     parser.add_argument("--against", metavar="ID|PATH", help="version B (default: the same as A)")
-    parser.add_argument("--grader", choices=GRADERS, default="offline", help="A's grader (default: offline)")
+    parser.add_argument(
+        "--grader",
+        choices=GRADERS,
+        help="A's grader (default: `grader:` in the config file or MOCKLOOP_GRADER, else offline)",
+    )
     parser.add_argument("--against-grader", choices=GRADERS, help="B's grader (default: A's)")
     add_endpoint_options(parser)
     parser.add_argument(
@@ -41,136 +45,54 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=_regrade)
 
 
-@dataclass(frozen=True)
-class Compared:
-    """One round graded both ways; `item` is `source#index`."""
-
-    item: str
-    round: str
-    a: Any
-    b: Any
-
-
 def _regrade(args: argparse.Namespace) -> int:
-    from simulator.commands.grade import grade_jobs, read_inputs
-    from simulator.grading.factory import GraderUnavailable, make_grader
-    from simulator.grading.inputs import InputError, RubricChooser
-
     if args.against is None and args.against_grader is None:
         return fail("nothing to compare: give --against RUBRIC, --against-grader GRADER or both", 2)
-    sides = [(args.rubric, args.grader), (args.against or args.rubric, args.against_grader or args.grader)]
+    workspace = open_workspace(args)
+
+    async def run() -> int:
+        async with workspace:
+            return await _regrade_in(workspace, args)
+
+    return asyncio.run(run())
+
+
+async def _regrade_in(workspace: "Workspace", args: argparse.Namespace) -> int:
+    from simulator.services.inputs import InputError, read_inputs
+    from simulator.services.regrade import Side, compare_inputs
+    from simulator.services.workspace import WorkspaceUnavailable
+
+    grader_a = args.grader or workspace.settings.grader
     try:
-        chooser_a = RubricChooser(args.rubric)
-        choosers = [chooser_a, chooser_a if args.against is None else RubricChooser(args.against)]
-        graders = [make_grader(name, **endpoint_flags(args)) for _, name in sides]
-    except (InputError, GraderUnavailable) as exc:
-        return fail(str(exc), 2)
-    inputs, errors = read_inputs(args.paths, choosers)
-    rounds = [(item, index, request) for item in inputs for index, request in enumerate(item.requests)]
-    with Progress("regrading", 2 * len(rounds)) as bar:
-        graded = [
-            asyncio.run(grade_jobs(grader, [(request, item.rubrics[side]) for item, _, request in rounds], bar))
-            for side, grader in enumerate(graders)
+        chooser_a = workspace.rubric_chooser(args.rubric)
+        sides = [
+            Side(args.rubric, grader_a, chooser_a, workspace.make_grader(grader_a)),
+            Side(
+                args.against or args.rubric,
+                args.against_grader or grader_a,
+                chooser_a if args.against is None else workspace.rubric_chooser(args.against),
+                workspace.make_grader(args.against_grader or grader_a),
+            ),
         ]
-    compared = [
-        Compared(f"{item.source}#{index}", request.round, a, b)
-        for (item, index, request), a, b in zip(rounds, *graded, strict=True)
-    ]
-    report = {
-        **{
-            key: {"rubric": rubric, "rubric_ids": sorted({item.rubrics[side].id for item in inputs}), "grader": name}
-            for side, (key, (rubric, name)) in enumerate(zip(("a", "b"), sides, strict=True))
-        },
-        **compare(compared, args.top),
-        "errors": errors,
-    }
+    except (InputError, WorkspaceUnavailable) as exc:
+        return fail(str(exc), 2)
+    inputs, problems = read_inputs(args.paths, [side.chooser for side in sides])
+    for problem in problems:
+        print(f"mockloop: {problem.error}", file=sys.stderr)
+    rounds = sum(len(item.requests) for item in inputs)
+    with Progress("regrading", 2 * rounds) as bar:
+        report = await compare_inputs(inputs, sides, args.top, bar)
+    report["errors"] = [problem.as_dict() for problem in problems]
     if args.format == "json":
         print_json(report)
     else:
         print(render_table(report))
-    return 1 if errors else 0
-
-
-def compare(rows: Sequence[Compared], top: int = 10) -> dict[str, Any]:
-    """Per-signal and overall shift (B minus A), the rounds whose overall moved, and the `top`
-    largest signal changes with both sides' evidence, those in flipped rounds first among equals."""
-    signal_ids = list(dict.fromkeys(s for row in rows for grade in (row.a, row.b) for s in grade.signals))
-    signals = {}
-    for signal in signal_ids:
-        both = [
-            (row.a.signals[signal].score, row.b.signals[signal].score)
-            for row in rows
-            if signal in row.a.signals and signal in row.b.signals
-        ]
-        signals[signal] = {
-            **_shift(both),
-            "only_a": sum(signal in row.a.signals and signal not in row.b.signals for row in rows),
-            "only_b": sum(signal in row.b.signals and signal not in row.a.signals for row in rows),
-        }
-    moved = []
-    for row in rows:
-        a, b = row.a.overall.score, row.b.overall.score
-        if a != b:
-            moved.append(
-                {
-                    "item": row.item,
-                    "round": row.round,
-                    "a": a,
-                    "b": b,
-                    "decision_a": decision(a),
-                    "decision_b": decision(b),
-                    "flipped": decision(a) != decision(b),
-                }
-            )
-    flipped = {m["item"] for m in moved if m["flipped"]}
-    changes = [
-        {
-            "item": row.item,
-            "round": row.round,
-            "signal": signal,
-            "delta": row.b.signals[signal].score - row.a.signals[signal].score,
-            "flipped": row.item in flipped,
-            "a": _side(row.a.signals[signal]),
-            "b": _side(row.b.signals[signal]),
-        }
-        for row in rows
-        for signal in row.a.signals
-        if signal in row.b.signals and row.a.signals[signal].score != row.b.signals[signal].score
-    ]
-    changes.sort(key=lambda c: (-abs(c["delta"]), not c["flipped"]))
-    return {
-        "rounds": len(rows),
-        "overall": _shift([(row.a.overall.score, row.b.overall.score) for row in rows]),
-        "signals": signals,
-        "moved": moved,
-        "flipped": [m["item"] for m in moved if m["flipped"]],
-        "changes": changes[:top],
-    }
-
-
-def decision(overall: int) -> str:
-    return "hire" if overall >= HIRE_AT else "no-hire"
-
-
-def _shift(pairs: list[tuple[int, int]]) -> dict[str, Any]:
-    if not pairs:
-        return {"n": 0, "mean_a": None, "mean_b": None, "shift": None, "changed": 0}
-    mean_a = sum(a for a, _ in pairs) / len(pairs)
-    mean_b = sum(b for _, b in pairs) / len(pairs)
-    return {
-        "n": len(pairs),
-        "mean_a": round(mean_a, 4),
-        "mean_b": round(mean_b, 4),
-        "shift": round(mean_b - mean_a, 4),
-        "changed": sum(a != b for a, b in pairs),
-    }
-
-
-def _side(grade: Any) -> dict[str, Any]:
-    return {"score": grade.score, "evidence": grade.evidence, "rationale": grade.rationale}
+    return 1 if problems else 0
 
 
 def render_table(report: dict[str, Any]) -> str:
+    from simulator.services.regrade import HIRE_AT
+
     def side(key: str) -> str:
         spec = report[key]
         return f"{key.upper()}: rubric {spec['rubric'] or ', '.join(spec['rubric_ids'])}, {spec['grader']} grader"

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail
+from simulator.commands.common import add_grader_option, add_parser, fail, open_workspace
 
 
 def register(sub: Any) -> None:
@@ -31,49 +31,50 @@ def register(sub: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
-    parser.add_argument(
-        "--grader",
-        choices=("offline", "llm"),
-        default="offline",
-        help="grader for the rounds (default: offline evidence grader)",
-    )
+    add_grader_option(parser, "grader for the rounds")
     parser.add_argument(
         "--interviewer",
         choices=("scripted", "llm"),
-        help="who asks the follow-ups (default: llm when an LLM endpoint is configured, else scripted)",
+        help="who asks the follow-ups (default: `interviewer:` in the config file or MOCKLOOP_INTERVIEWER, "
+        "else llm when an LLM endpoint is configured, else scripted)",
     )
     parser.add_argument(
         "--transcripts-dir",
         type=Path,
         metavar="DIR",
-        help="where sessions are saved (default: ./transcripts or $MOCKLOOP_TRANSCRIPTS)",
+        help="where sessions are saved (default: $MOCKLOOP_TRANSCRIPTS, `transcripts:` in the config file, "
+        "else ./transcripts)",
     )
 
 
 def _run(args: argparse.Namespace) -> int:
-    return _go(args, lambda env: env.start(args.loop, seed=args.seed, avoid_recent=not args.any_question))
+    return _go(args, lambda workspace: workspace.start(args.loop, seed=args.seed, avoid_recent=not args.any_question))
 
 
 def _resume(args: argparse.Namespace) -> int:
-    return _go(args, lambda env: env.resume(args.id))
+    return _go(args, lambda workspace: workspace.resume(args.id))
 
 
 def _go(args: argparse.Namespace, open_session: Any) -> int:
     from simulator.engine import SessionError
-    from simulator.engine.environment import Environment, EnvironmentUnavailable
+    from simulator.services.workspace import WorkspaceUnavailable
 
+    workspace = open_workspace(args)
     try:
-        env = Environment.create(grader=args.grader, directory=args.transcripts_dir, interviewer=args.interviewer)
-    except EnvironmentUnavailable as exc:
+        workspace.prepare()
+        session = open_session(workspace)  # an unknown loop or nothing to resume: one line, before any screen
+    except WorkspaceUnavailable as exc:
         return fail(str(exc), 2)
-    try:
-        session = open_session(env)  # an unknown loop or nothing to resume: one line, before any screen
     except SessionError as exc:
         return fail(str(exc))
     if not args.plain:
         from simulator.tui.app import run_app
 
-        return run_app(env, lambda _env: session)
+        return run_app(workspace, lambda _workspace: session)
     from simulator.plain import PlainRunner
 
-    return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout).run())
+    async def plain() -> int:
+        async with workspace:
+            return await PlainRunner(session, sys.stdin.readline, sys.stdout).run()
+
+    return asyncio.run(plain())

@@ -1,12 +1,11 @@
 """`mockloop transcripts list` and `mockloop export`: browse and share saved sessions."""
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail, print_json, table
+from simulator.commands.common import add_parser, fail, open_workspace, print_json, table
 
 
 def register(sub: Any) -> None:
@@ -44,7 +43,8 @@ def _transcripts_dir_option(parser: argparse.ArgumentParser) -> None:
         "--transcripts-dir",
         type=Path,
         metavar="DIR",
-        help="where transcripts live (default: $MOCKLOOP_TRANSCRIPTS or ./transcripts)",
+        help="where transcripts live (default: $MOCKLOOP_TRANSCRIPTS, `transcripts:` in the config file, "
+        "else ./transcripts)",
     )
 
 
@@ -54,12 +54,12 @@ def _warn(problems: list[str]) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from simulator.locations import transcripts_dir
-    from simulator.store import TranscriptError, list_sessions
+    from simulator.store import TranscriptError
 
-    directory = transcripts_dir(args.transcripts_dir)
+    workspace = open_workspace(args)
+    directory = workspace.directory
     try:
-        sessions = list_sessions(directory)
+        sessions = workspace.sessions()
     except TranscriptError as exc:
         return fail(str(exc))
     for session in sessions:
@@ -85,23 +85,19 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from simulator.locations import transcripts_dir
-    from simulator.redaction import redact
-    from simulator.store import TranscriptError, load_session, to_json, to_markdown
+    from simulator.services.export import export_to, render
+    from simulator.store import TranscriptError
 
     try:
-        transcript, problems = load_session(transcripts_dir(args.transcripts_dir), args.id)
+        transcript, problems = open_workspace(args).load(args.id)
     except TranscriptError as exc:
         return fail(str(exc))
     _warn(problems)
-    text = to_markdown(transcript) if args.format == "markdown" else to_json(transcript)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(render(transcript, args.format))
         return 0
     try:
-        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(redact(text))
+        export_to(transcript, args.output, args.format)
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(f"wrote {args.output}", file=sys.stderr)

@@ -11,16 +11,12 @@ RECENT_SESSIONS = 20
 
 def recent_question_ids(directory: Path, sessions: int = RECENT_SESSIONS) -> set[str]:
     """Question ids answered in the user's last few sessions (unreadable ones are skipped)."""
-    from simulator.store import TranscriptError, list_sessions, load_session
+    from simulator.store import list_sessions, load_transcripts
 
     if not directory.is_dir():
         return set()
     seen: set[str] = set()
-    for summary in list_sessions(directory)[-sessions:]:
-        try:
-            transcript, _ = load_session(directory, summary.id)
-        except TranscriptError:
-            continue
+    for _, transcript in load_transcripts(directory, list_sessions(directory)[-sessions:]):
         for record in transcript.rounds:
             seen |= {t.question_id for t in record.turns if t.question_id and t.answer}
     return seen

@@ -21,6 +21,7 @@ from simulator.store.final import TranscriptError, final_path, read_transcript, 
 from simulator.store.index import SessionSummary, latest_unfinished, list_sessions, load_session
 from simulator.store.journal import Journal, JournalBusy, journal_path, new_transcript_id
 from simulator.store.replay import TranscriptBuilder, replay_file, replay_lines
+from simulator.store.scan import load_transcripts
 
 __all__ = [
     "AnswerGiven",
@@ -44,6 +45,7 @@ __all__ = [
     "latest_unfinished",
     "list_sessions",
     "load_session",
+    "load_transcripts",
     "new_transcript_id",
     "read_transcript",
     "replay_file",

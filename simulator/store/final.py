@@ -31,13 +31,15 @@ def write_final(transcript: Transcript, directory: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, private_dir: bool = True) -> None:
     """Replace `path` with `data` (mode 0600, secrets redacted) via a temp file in the same directory.
 
     On any failure the temp file is removed and the previous `path`, if any, is untouched.
+    `private_dir`: also make the directory 0700 (False for a file the user asked for anywhere).
     """
     data = redact_bytes(data)
-    ensure_private_dir(path.parent)
+    if private_dir:
+        ensure_private_dir(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:

@@ -1,13 +1,12 @@
 """The mockloop app: Home, the interview, grading and debrief, transcripts, rubrics.
 
-Start-up imports Textual and this package's light modules only. The environment (content library,
-grader, transcripts dir) is built in a worker once Home is painted, and the engine, store and
-grading are imported by the screens and workers that use them.
+Start-up imports Textual and this package's light modules only. The workspace (settings, content
+library, grader, transcripts dir) is built in a worker once Home is painted, and the engine, store
+and grading are imported by the screens and workers that use them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -19,15 +18,15 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from simulator.tui.messages import EnvironmentLoaded, LibraryReloaded, SessionOpened, WorkFailed
+from simulator.tui.messages import LibraryReloaded, SessionOpened, WorkFailed, WorkspaceLoaded
 
 if TYPE_CHECKING:
     from simulator.engine import Session
-    from simulator.engine.environment import Environment
+    from simulator.services.workspace import Workspace
     from simulator.tui.grader_mode import GraderMode
 
-OpenSession = Callable[["Environment"], "Session"]
-"""Starts or resumes a session, e.g. `lambda env: env.start("amazon-pm")`; may raise SessionError."""
+OpenSession = Callable[["Workspace"], "Session"]
+"""Starts or resumes a session, e.g. `lambda workspace: workspace.start("amazon-pm")`; may raise SessionError."""
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -69,14 +68,14 @@ class MockloopApp(App[None]):
     DEFAULT_MODE = "home"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "toggle_theme", "Light/dark", show=False)]
 
-    env: var[Environment | None] = var(None)
-    """None until the worker started on mount has built it; screens watch it."""
+    workspace: var[Workspace | None] = var(None)
+    """None until the worker started on mount has built it; screens watch it (and its changes)."""
 
     def __init__(
-        self, env: Environment | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+        self, workspace: Workspace | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
     ) -> None:
         super().__init__()
-        self._given_env = env
+        self._given_workspace = workspace
         self._open_session = open_session
         self.seed = seed
         """Seed for loops started from Home (tests pin the questions with it)."""
@@ -84,69 +83,80 @@ class MockloopApp(App[None]):
         self.theme = DARK
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._prepare, self._given_env)  # paint Home first, then load
+        self.call_after_refresh(self._prepare, self._given_workspace)  # paint Home first, then load
 
-    @work(thread=True, exclusive=True, group="environment", exit_on_error=False)
-    def _prepare(self, env: Environment | None) -> None:
+    async def on_unmount(self) -> None:
+        if self.workspace is not None:
+            await self.workspace.aclose()
+
+    @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
+    def _prepare(self, workspace: Workspace | None) -> None:
         from simulator.tui.grader_mode import grader_mode
 
         notes: list[str] = []
-        if env is None:
-            from simulator.engine.environment import Environment, EnvironmentUnavailable
+        if workspace is None:
+            from simulator.services.settings import Settings, SettingsError
+            from simulator.services.workspace import Workspace
 
             try:
-                env = Environment.create(interviewer=None)  # the LLM interviewer when an endpoint is configured
-            except EnvironmentUnavailable as exc:
-                notes.append(f"{exc}; the scripted interviewer asks the follow-ups")
-                env = Environment.create(interviewer="scripted")
-        mode = grader_mode(env.grader.name)
+                settings = Settings.load()
+            except SettingsError as exc:
+                notes.append(f"{exc}; the defaults are used")
+                settings = Settings.model_construct()
+            workspace = Workspace(settings)
+            notes += workspace.prepare(fall_back=True)
+        mode = grader_mode(workspace.grader.name)
         if mode.problem:
             notes.append(mode.problem)
-        self.post_message(EnvironmentLoaded(env, mode, notes))
+        self.post_message(WorkspaceLoaded(workspace, mode, notes))
 
-    def on_environment_loaded(self, message: EnvironmentLoaded) -> None:
+    def on_workspace_loaded(self, message: WorkspaceLoaded) -> None:
         for note in message.notes:
             self.notify(note, title="Working offline", severity="warning", timeout=12, markup=False)
         self.grader_mode = message.mode
-        self.env = message.env
+        self.theme = LIGHT if message.workspace.settings.theme == "light" else DARK
+        self.workspace = message.workspace
         if self._open_session is not None:
             opener, self._open_session = self._open_session, None
             self.open_session(opener)
 
-    def use_environment(self, env: Environment, mode: GraderMode) -> None:
-        """Switch grader or library; screens watching `env` refresh."""
-        self.grader_mode = mode
-        self.env = env
+    def workspace_changed(self, mode: GraderMode | None = None) -> None:
+        """The workspace's grader or library changed; screens watching `workspace` refresh."""
+        if mode is not None:
+            self.grader_mode = mode
+        self.mutate_reactive(MockloopApp.workspace)
 
     def on_library_reloaded(self, message: LibraryReloaded) -> None:
-        if self.env is not None:
-            self.env = dataclasses.replace(self.env, library=message.library)
+        if self.workspace is not None:
+            self.workspace.use_library(message.library)
+            self.workspace_changed()
 
     # -- sessions ------------------------------------------------------------------------------
 
     def start_loop(self, loop_id: str) -> None:
         seed = self.seed
-        self.open_session(lambda env: env.start(loop_id, seed=seed))
+        self.open_session(lambda workspace: workspace.start(loop_id, seed=seed))
 
     def resume_session(self, transcript_id: str | None) -> None:
         """Resume `transcript_id`, or the latest unfinished session when None."""
-        self.open_session(lambda env: env.resume(transcript_id))
+        self.open_session(lambda workspace: workspace.resume(transcript_id))
 
     @work(thread=True, exclusive=True, group="open-session", exit_on_error=False)
     def open_session(self, opener: OpenSession) -> None:
         from simulator.engine import SessionError
 
-        env = self.env
-        if env is None:
+        workspace = self.workspace
+        if workspace is None:
             self.post_message(WorkFailed("Not ready", "the content library is still loading; try again in a moment"))
             return
         try:
-            session = opener(env)
+            session = opener(workspace)
         except SessionError as exc:
             self.post_message(WorkFailed("Cannot open the session", str(exc)))
             return
         except OSError as exc:
-            self.post_message(WorkFailed("Cannot write the transcript", f"{env.directory}: {exc.strerror or exc}"))
+            where = workspace.directory
+            self.post_message(WorkFailed("Cannot write the transcript", f"{where}: {exc.strerror or exc}"))
             return
         self.post_message(SessionOpened(session))
 
@@ -211,12 +221,13 @@ class MockloopApp(App[None]):
 
 
 def make_app(
-    env: Environment | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+    workspace: Workspace | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
 ) -> MockloopApp:
     """The app the CLI runs and the tests drive: Home, or the interview at once with `open_session`."""
-    return MockloopApp(env, open_session, seed=seed)
+    return MockloopApp(workspace, open_session, seed=seed)
 
 
-def run_app(env: Environment | None = None, open_session: OpenSession | None = None) -> int:
-    make_app(env, open_session).run()
+def run_app(workspace: Workspace | None = None, open_session: OpenSession | None = None) -> int:
+    """Runs until the user quits; the workspace is closed when the app ends."""
+    make_app(workspace, open_session).run()
     return 0

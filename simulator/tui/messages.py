@@ -16,19 +16,19 @@ if TYPE_CHECKING:
     from simulator.content import Library
     from simulator.domain import Transcript
     from simulator.engine import Prompt, Session
-    from simulator.engine.environment import Environment
+    from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
     from simulator.tui.grader_mode import GraderMode
 
 
 @dataclass
-class EnvironmentLoaded(Message):
-    """The library, grader and transcripts dir are ready (built in a worker after first paint)."""
+class WorkspaceLoaded(Message):
+    """The settings, library, grader and transcripts dir are ready (built in a worker after first paint)."""
 
-    env: Environment
+    workspace: Workspace
     mode: GraderMode
     notes: list[str] = field(default_factory=list)
-    """Why the environment differs from what the settings asked for (shown as warnings)."""
+    """Why the workspace differs from what the settings asked for (shown as warnings)."""
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual import work
@@ -27,17 +26,19 @@ class AppScreen(Screen[Result]):
         return cast("MockloopApp", self.app)
 
     def names(self, rubric_id: str | None = None) -> dict[str, str]:
-        env = self.mockloop.env
-        return signal_names(env.library if env else None, rubric_id)
+        workspace = self.mockloop.workspace
+        return signal_names(workspace.library if workspace else None, rubric_id)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, transcript: Transcript, directory: Path, variant: str = "") -> None:
-        from simulator.tui.export import export_markdown
-
+    def export(self, transcript: Transcript, variant: str = "") -> None:
+        """The Markdown report beside the transcript in the transcripts dir."""
+        workspace = self.mockloop.workspace
+        if workspace is None:
+            return
         try:
-            path = export_markdown(transcript, directory, variant)
+            path = workspace.export_beside(transcript, variant)
         except OSError as exc:
-            self.post_message(WorkFailed("Export failed", f"{directory}: {exc.strerror or exc}"))
+            self.post_message(WorkFailed("Export failed", f"{workspace.directory}: {exc.strerror or exc}"))
             return
         self.post_message(Exported(path))
 

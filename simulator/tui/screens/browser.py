@@ -6,7 +6,6 @@ exported or searched.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -15,12 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from simulator.tui.history import matches, result_text, result_word, search_answers, started_text
+from simulator.services.history import matches, result_text, result_word, started_text
 from simulator.tui.messages import AnswersSearched, SessionsListed, TranscriptLoaded, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, fill_table
 
 if TYPE_CHECKING:
+    from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
 
 SHOWN = 500
@@ -55,23 +55,21 @@ class BrowserScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "env", lambda env: self._list(), init=False)
+        self.watch(self.app, "workspace", lambda workspace: self._list(), init=False)
 
     def on_screen_resume(self) -> None:
         self._list()
         self.query_one("#sessions").focus()
 
     def _list(self) -> None:
-        env = self.mockloop.env
-        if env is not None:
+        workspace = self.mockloop.workspace
+        if workspace is not None:
             self.query_one("#sessions").loading = not self.sessions
-            self._load(env.directory)
+            self._load(workspace)
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
-    def _load(self, directory: Path) -> None:
-        from simulator.store import list_sessions
-
-        self.post_message(SessionsListed(list_sessions(directory)))
+    def _load(self, workspace: Workspace) -> None:
+        self.post_message(SessionsListed(workspace.sessions()))
 
     def on_sessions_listed(self, message: SessionsListed) -> None:
         self.query_one("#sessions").loading = False
@@ -107,18 +105,18 @@ class BrowserScreen(AppScreen[None]):
         if event.input.id == "filter":
             self.query_one("#sessions").focus()
             return
-        env = self.mockloop.env
-        if env is None or not event.value.strip():
+        workspace = self.mockloop.workspace
+        if workspace is None or not event.value.strip():
             self.hits = None
             self._show()
             return
         query = self.query_one("#filter", Input).value
         self.query_one("#browser-status", Static).update("Searching the answers…")
-        self._search(env.directory, [s for s in self.sessions if matches(s, query)], event.value)
+        self._search(workspace, [s for s in self.sessions if matches(s, query)], event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, directory: Path, sessions: list[SessionSummary], needle: str) -> None:
-        self.post_message(AnswersSearched(needle, search_answers(directory, sessions, needle)))
+    def _search(self, workspace: Workspace, sessions: list[SessionSummary], needle: str) -> None:
+        self.post_message(AnswersSearched(needle, workspace.search(sessions, needle)))
 
     def on_answers_searched(self, message: AnswersSearched) -> None:
         self.hits = message.ids
@@ -152,22 +150,20 @@ class BrowserScreen(AppScreen[None]):
         self.mockloop.resume_session(summary.id)
 
     def action_export(self) -> None:
-        summary, env = self._selected(), self.mockloop.env
-        if summary is not None and env is not None:
-            self._load_for_export(env.directory, summary.id)
+        summary, workspace = self._selected(), self.mockloop.workspace
+        if summary is not None and workspace is not None:
+            self._load_for_export(workspace, summary.id)
 
     @work(thread=True, exclusive=True, group="export-load", exit_on_error=False)
-    def _load_for_export(self, directory: Path, transcript_id: str) -> None:
-        from simulator.store import TranscriptError, load_session
+    def _load_for_export(self, workspace: Workspace, transcript_id: str) -> None:
+        from simulator.store import TranscriptError
 
         try:
-            transcript, problems = load_session(directory, transcript_id)
+            transcript, problems = workspace.load(transcript_id)
         except TranscriptError as exc:
             self.post_message(WorkFailed("Cannot export", str(exc)))
             return
         self.post_message(TranscriptLoaded(transcript, problems))
 
     def on_transcript_loaded(self, message: TranscriptLoaded) -> None:
-        env = self.mockloop.env
-        if env is not None:
-            self.export(message.transcript, env.directory)
+        self.export(message.transcript)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -26,11 +25,9 @@ class DebriefScreen(AppScreen[None]):
         Binding("t", "app.go('transcripts')", "Transcripts"),
     ]
 
-    def __init__(
-        self, transcript: Transcript, directory: Path, problems: list[str] | None = None, variant: str = ""
-    ) -> None:
+    def __init__(self, transcript: Transcript, problems: list[str] | None = None, variant: str = "") -> None:
         super().__init__()
-        self.transcript, self.directory = transcript, directory
+        self.transcript = transcript
         self.problems = problems or []
         self.variant = variant
         """Non-empty for a re-graded copy: its export goes to a file of its own."""
@@ -73,4 +70,4 @@ class DebriefScreen(AppScreen[None]):
         self.query_one("#debrief", VerticalScroll).focus()
 
     def action_export(self) -> None:
-        self.export(self.transcript, self.directory, self.variant)
+        self.export(self.transcript, self.variant)

@@ -81,7 +81,7 @@ class GradingScreen(AppScreen[None]):
         from simulator.tui.screens.debrief import DebriefScreen
 
         self._owns_session = False  # finish() closed it
-        self.app.switch_screen(DebriefScreen(message.transcript, self.session.directory, message.problems))
+        self.app.switch_screen(DebriefScreen(message.transcript, message.problems))
 
     async def on_unmount(self) -> None:
         if self._owns_session:

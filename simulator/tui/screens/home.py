@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,7 +16,7 @@ from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, SignalTrend, StartTable, fill_table
 
 if TYPE_CHECKING:
-    from simulator.engine.environment import Environment
+    from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
 
 RECENT = 10
@@ -53,12 +52,12 @@ class HomeScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "env", self._show_environment)
+        self.watch(self.app, "workspace", self._show_workspace)
 
-    def _show_environment(self, env: Environment | None) -> None:
-        if env is None:
+    def _show_workspace(self, workspace: Workspace | None) -> None:
+        if workspace is None:
             return
-        loops = sorted(env.library.loops.values(), key=lambda spec: (spec.kind != "loop", spec.title))
+        loops = sorted(workspace.library.loops.values(), key=lambda spec: (spec.kind != "loop", spec.title))
         fill_table(
             self.query_one("#loops", DataTable),
             ("Loop or drill", "Company", "Kind", "Rounds", "Min"),
@@ -77,27 +76,24 @@ class HomeScreen(AppScreen[None]):
             ),
         )
         mode = self.mockloop.grader_mode
-        line = f"{mode.text} · interviewer: {env.interviewer.name}" if mode else ""
-        if mode and mode.llm and env.grader.name == "offline":
+        line = f"{mode.text} · interviewer: {workspace.interviewer.name}" if mode else ""
+        if mode and mode.llm and workspace.grader.name == "offline":
             line += f"  ·  LLM available ({mode.llm}): press g to grade with it"
         self.query_one("#grader-mode", Static).update(line)
         self.refresh_bindings()
-        self._load_history(env.directory)
+        self._load_history(workspace)
 
     def on_screen_resume(self) -> None:
-        if self.mockloop.env is not None:
-            self._load_history(self.mockloop.env.directory)
+        if self.mockloop.workspace is not None:
+            self._load_history(self.mockloop.workspace)
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def _load_history(self, directory: Path) -> None:
-        from simulator.store import list_sessions
-        from simulator.tui.history import signal_trend
-
-        sessions = list_sessions(directory)
-        self.post_message(HistoryLoaded(sessions, signal_trend(directory, sessions)))
+    def _load_history(self, workspace: Workspace) -> None:
+        sessions = workspace.sessions()
+        self.post_message(HistoryLoaded(sessions, workspace.trend(sessions)))
 
     def on_history_loaded(self, message: HistoryLoaded) -> None:
-        from simulator.tui.history import result_text, started_text
+        from simulator.services.history import result_text, started_text
 
         recent = message.sessions[-RECENT:][::-1]
         self._recent = {s.id: s for s in recent}
@@ -137,22 +133,19 @@ class HomeScreen(AppScreen[None]):
         if self._unfinished:
             self.mockloop.resume_session(self._unfinished[-1].id)
 
-    @work(thread=True, exclusive=True, group="grader", exit_on_error=False)
-    def action_switch_grader(self) -> None:
-        """Grade new sessions with the LLM, or back with the offline evidence grader."""
-        import dataclasses
-
-        from simulator.grading.factory import GraderUnavailable, make_grader
+    @work(exclusive=True, group="grader", exit_on_error=False)
+    async def action_switch_grader(self) -> None:
+        """Grade new sessions with the LLM, or back with the offline evidence grader (the old one is closed)."""
+        from simulator.services.workspace import WorkspaceUnavailable
         from simulator.tui.grader_mode import grader_mode
 
-        env = self.mockloop.env
-        if env is None:
+        workspace = self.mockloop.workspace
+        if workspace is None:
             return
-        name = "llm" if env.grader.name == "offline" else "offline"
+        name = "llm" if workspace.grader.name == "offline" else "offline"
         try:
-            grader = make_grader(name)
-        except GraderUnavailable as exc:
+            await workspace.use_grader(name)
+        except WorkspaceUnavailable as exc:
             self.post_message(WorkFailed("Grader unchanged", str(exc)))
             return
-        mode = grader_mode(name)
-        self.app.call_from_thread(self.mockloop.use_environment, dataclasses.replace(env, grader=grader), mode)
+        self.mockloop.workspace_changed(grader_mode(name))

@@ -16,7 +16,7 @@ from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, fill_table
 
 if TYPE_CHECKING:
-    from simulator.engine.environment import Environment
+    from simulator.services.workspace import Workspace
 
 
 class RubricsScreen(AppScreen[None]):
@@ -40,14 +40,14 @@ class RubricsScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "env", self._show)
+        self.watch(self.app, "workspace", self._show)
 
-    def _show(self, env: Environment | None) -> None:
+    def _show(self, workspace: Workspace | None) -> None:
         table = self.query_one("#rubric-list", DataTable)
-        table.loading = env is None
-        if env is None:
+        table.loading = workspace is None
+        if workspace is None:
             return
-        library = env.library
+        library = workspace.library
         fill_table(
             table,
             ("Rubric", "Signals"),
@@ -79,11 +79,12 @@ class RubricsScreen(AppScreen[None]):
         from simulator.grading.calibration import latest_calibration
         from simulator.tui.rubric_text import rubric_markdown
 
-        env = self.mockloop.env
-        if env is None or rubric_id not in env.library.rubrics:
+        workspace = self.mockloop.workspace
+        if workspace is None or rubric_id not in workspace.library.rubrics:
             return
-        source = env.library.source("rubric", rubric_id)
-        text = rubric_markdown(env.library.rubrics[rubric_id], source, latest_calibration(rubric_id))
+        library = workspace.library
+        source = library.source("rubric", rubric_id)
+        text = rubric_markdown(library.rubrics[rubric_id], source, latest_calibration(rubric_id))
         self.query_one("#rubric", Markdown).update(text)
 
     def action_reload(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -16,6 +15,7 @@ from simulator.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
     from simulator.domain import Transcript
+    from simulator.services.workspace import Workspace
 
 
 class TranscriptScreen(AppScreen[None]):
@@ -44,17 +44,17 @@ class TranscriptScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        env = self.mockloop.env
-        if env is not None:
+        workspace = self.mockloop.workspace
+        if workspace is not None:
             self.query_one("#transcript-pane").loading = True
-            self._load(env.directory)
+            self._load(workspace)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self, directory: Path) -> None:
-        from simulator.store import TranscriptError, load_session
+    def _load(self, workspace: Workspace) -> None:
+        from simulator.store import TranscriptError
 
         try:
-            transcript, problems = load_session(directory, self.transcript_id)
+            transcript, problems = workspace.load(self.transcript_id)
         except TranscriptError as exc:
             self.post_message(WorkFailed("Cannot open the transcript", str(exc)))
             return
@@ -99,14 +99,12 @@ class TranscriptScreen(AppScreen[None]):
     def action_debrief(self) -> None:
         from simulator.tui.screens.debrief import DebriefScreen
 
-        env = self.mockloop.env
-        if self.shown is not None and env is not None:
-            self.app.push_screen(DebriefScreen(self.shown, env.directory, variant=self.variant))
+        if self.shown is not None:
+            self.app.push_screen(DebriefScreen(self.shown, variant=self.variant))
 
     def action_export(self) -> None:
-        env = self.mockloop.env
-        if self.shown is not None and env is not None:
-            self.export(self.shown, env.directory, self.variant)
+        if self.shown is not None:
+            self.export(self.shown, self.variant)
 
     def action_resume(self) -> None:
         if self.original is not None:
@@ -115,10 +113,11 @@ class TranscriptScreen(AppScreen[None]):
     def action_regrade(self) -> None:
         from simulator.tui.screens.dialogs import RegradeDialog
 
-        env, mode = self.mockloop.env, self.mockloop.grader_mode
-        if self.original is None or env is None or not env.library.rubrics:
+        workspace, mode = self.mockloop.workspace, self.mockloop.grader_mode
+        if self.original is None or workspace is None or not workspace.library.rubrics:
             return
-        rubrics = [(f"{r.title} ({r.id})", r.id) for r in sorted(env.library.rubrics.values(), key=lambda r: r.id)]
+        library = workspace.library
+        rubrics = [(f"{r.title} ({r.id})", r.id) for r in sorted(library.rubrics.values(), key=lambda r: r.id)]
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
@@ -129,16 +128,15 @@ class TranscriptScreen(AppScreen[None]):
 
     @work(exclusive=True, group="regrade", exit_on_error=False)
     async def _regrade(self, rubric_id: str, grader_name: str) -> None:
-        from simulator.grading.factory import GraderUnavailable, make_grader
-        from simulator.tui.regrade import RegradeError, regrade
+        from simulator.services.regrade import RegradeError
+        from simulator.services.workspace import WorkspaceUnavailable
 
-        env, original = self.mockloop.env, self.original
-        if env is None or original is None:
+        workspace, original = self.mockloop.workspace, self.original
+        if workspace is None or original is None:
             return
         try:
-            grader = make_grader(grader_name)
-            transcript = await regrade(original, env.library.rubric(rubric_id), grader)
-        except (GraderUnavailable, RegradeError, LookupError) as exc:
+            transcript = await workspace.regrade(original, rubric_id, grader_name)
+        except (WorkspaceUnavailable, RegradeError) as exc:
             self.post_message(WorkFailed("Not re-graded", str(exc).strip("'\"")))
             return
         finally:

@@ -1,4 +1,4 @@
-"""What Home and the transcripts browser say about past sessions. No Textual here.
+"""Past sessions: listing words, filtering, searching the answers, each signal's trend.
 
 Listing uses the store's cached index; a transcript is read only for the trend (the latest
 finished few) and for a search in answers (files whose raw text cannot match are skipped).
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from simulator.domain import Transcript
 from simulator.domain.rubric import CORE_SIGNALS
-from simulator.store import SessionSummary, TranscriptError, load_session
+from simulator.store import SessionSummary, load_transcripts
 
 TREND_SESSIONS = 12
 RESULTS = ("hire", "no-hire", "unfinished", "finished", "unreadable")
@@ -66,23 +66,20 @@ def search_answers(directory: Path, sessions: Sequence[SessionSummary], needle: 
     if not needle:
         return set()
     raw_needle = json.dumps(needle, ensure_ascii=False)[1:-1]
-    found: set[str] = set()
-    for summary in sessions:
-        if not summary.readable:
-            continue
-        try:
-            raw = summary.path.read_text(encoding="utf-8", errors="replace").lower()
-        except OSError:
-            continue
-        if raw_needle not in raw:
-            continue  # cannot be in an answer: skip parsing the transcript
-        try:
-            transcript, _ = load_session(directory, summary.id)
-        except TranscriptError:
-            continue
-        if any(needle in answer.lower() for answer in answers_of(transcript)):
-            found.add(summary.id)
-    return found
+    candidates = (s for s in sessions if s.readable and raw_needle in _raw_text(s.path))
+    return {
+        summary.id
+        for summary, transcript in load_transcripts(directory, candidates)
+        if any(needle in answer.lower() for answer in answers_of(transcript))
+    }
+
+
+def _raw_text(path: Path) -> str:
+    """The file's text in lower case ('' when unreadable): a needle not in it cannot be in an answer."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").lower()
+    except OSError:
+        return ""
 
 
 def signal_trend(
@@ -97,11 +94,7 @@ def signal_trend(
     """
     trend: dict[str, list[float]] = {signal: [] for signal in signals}
     graded = [s for s in sessions if s.readable and s.decision][-last:]
-    for summary in graded:
-        try:
-            transcript, _ = load_session(directory, summary.id)
-        except TranscriptError:
-            continue
+    for _, transcript in load_transcripts(directory, graded):
         if transcript.debrief is None:
             continue
         for signal in signals:

@@ -1,15 +1,22 @@
-"""What `mockloop grade` reads: answer sheets and transcripts, and which rubric grades them."""
+"""Grade inputs: answer sheets and transcripts read from files, the rubric that grades each, and
+grading many rounds at once with bounded work in flight."""
 
+import asyncio
+import inspect
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from simulator.content import ContentError, load_library
 from simulator.content.library import Library, Source, resolve_rubric
 from simulator.content.loader import validate
 from simulator.content.yamlio import position, read_yaml
-from simulator.domain import AnswerSheet, Rubric
-from simulator.grading.base import GradeRequest
+from simulator.domain import AnswerSheet, RoundGrade, Rubric
+from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.requests import from_sheet, from_transcript
+
+T = TypeVar("T")
 
 DEFAULT_RUBRIC = "base"
 
@@ -73,8 +80,8 @@ def _transcript(path: Path) -> LoadedInput:
 class RubricChooser:
     """`--rubric ID|PATH` when given, else the input's own rubric, else `base`."""
 
-    def __init__(self, wanted: str | None) -> None:
-        self._library: Library | None = None
+    def __init__(self, wanted: str | None, library: Library | None = None) -> None:
+        self._library = library
         self._forced: Rubric | None = None
         self._forced_path: Path | None = None
         if wanted is None:
@@ -125,3 +132,89 @@ class RubricChooser:
         if resolved is None:
             raise InputError("; ".join(str(p) for p in problems))
         return resolved
+
+
+@dataclass(frozen=True)
+class Input:
+    """A readable input: its rounds to grade and the rubric each chooser picked for it."""
+
+    source: str
+    requests: list[GradeRequest]
+    rubrics: list[Rubric]
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    source: str
+    error: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"source": self.source, "error": self.error}
+
+
+def read_inputs(paths: Sequence[Path], choosers: Sequence[RubricChooser]) -> tuple[list[Input], list[InputProblem]]:
+    """The inputs every chooser's rubric can grade, and a problem for each of the others."""
+    inputs: list[Input] = []
+    problems: list[InputProblem] = []
+    for path in paths:
+        try:
+            loaded = load_input(path)
+            rubrics = [chooser.rubric_for(loaded.rubric) for chooser in choosers]
+            for rubric in rubrics:
+                loaded.check_rounds(rubric)
+        except InputError as exc:
+            problems.append(InputProblem(str(path), str(exc)))
+            continue
+        inputs.append(Input(str(path), loaded.requests, rubrics))
+    return inputs, problems
+
+
+class Advances(Protocol):
+    """What is told as each job finishes (the CLI's progress bar)."""
+
+    def advance(self, steps: int = 1) -> None: ...
+
+
+async def grade_jobs(
+    grader: Grader, jobs: Sequence[tuple[GradeRequest, Rubric]], progress: Advances | None = None
+) -> list[RoundGrade]:
+    """Grade every (request, rubric) in order. A grader with a `rounds_in_flight` (the LLM grader)
+    gets at most that many rounds at a time, each started as another finishes, so a round's work
+    before its request (the offline hints) is done just before it is sent."""
+    limit = getattr(grader, "rounds_in_flight", None)
+    return await tracked((grader.grade(request, rubric) for request, rubric in jobs), progress, limit)
+
+
+async def tracked(
+    awaitables: Iterable[Awaitable[T]], progress: Advances | None = None, limit: int | None = None
+) -> list[T]:
+    """Await them, at most `limit` at a time (all at once without one), each started as a slot frees
+    up, in the given order; `progress` advances as each finishes; results in the given order."""
+    if progress is not None:
+        progress.advance(0)
+    slots = asyncio.Semaphore(limit) if limit else None
+
+    async def one(awaitable: Awaitable[T]) -> T:
+        if slots is None:
+            result = await awaitable
+        else:
+            try:
+                await slots.acquire()
+            except BaseException:  # cancelled before it started: it never will
+                if inspect.iscoroutine(awaitable):
+                    awaitable.close()
+                raise
+            try:
+                result = await awaitable
+            finally:
+                slots.release()
+        if progress is not None:
+            progress.advance()
+        return result
+
+    tasks = [asyncio.ensure_future(one(a)) for a in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:  # the first failure (a refused key) cancels the rest rather than letting them run on
+        for task in tasks:
+            task.cancel()
