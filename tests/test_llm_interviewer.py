@@ -14,7 +14,7 @@ from simulator.content import Library, load_library
 from simulator.engine.environment import Environment, EnvironmentUnavailable
 from simulator.interviewer import Followup, FollowupContext, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer, find_prompt
-from simulator.llm import LLMSession
+from simulator.llm import OpenAIChatModel
 from tests.conftest import run_cli
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, error, settings_for, streamed
 
@@ -57,11 +57,9 @@ def context(
 
 
 def interviewer(server: FakeOpenAI, **kwargs: float) -> LLMInterviewer:
-    return LLMInterviewer(
-        LLMSession(settings_for(server, interviewer_model="interviewer-model")),
-        fallback=ScriptedInterviewer(),
-        **kwargs,
-    )
+    settings = settings_for(server, interviewer_model="interviewer-model")
+    kwargs.setdefault("timeout", settings.timeout)
+    return LLMInterviewer(OpenAIChatModel.for_role(settings, "interviewer"), fallback=ScriptedInterviewer(), **kwargs)
 
 
 Asked = tuple[Followup | None, list[str], LLMInterviewer]

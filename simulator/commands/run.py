@@ -76,4 +76,10 @@ def _go(args: argparse.Namespace, open_session: Any) -> int:
         return run_app(env, lambda _env: session)
     from simulator.plain import PlainRunner
 
-    return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout).run())
+    async def plain() -> int:
+        try:
+            return await PlainRunner(session, sys.stdin.readline, sys.stdout).run()
+        finally:
+            await env.aclose()
+
+    return asyncio.run(plain())

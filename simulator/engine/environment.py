@@ -50,6 +50,14 @@ class Environment:
             avoid_recent=avoid_recent,
         )
 
+    async def aclose(self) -> None:
+        """Close what the grader and the interviewer hold open (an LLM's connections), on the loop
+        that used them. Either may be used again afterwards: an LLM reconnects."""
+        for part in (self.grader, self.interviewer):
+            close = getattr(part, "aclose", None)
+            if close is not None:
+                await close()
+
     def resume(self, transcript_id: str | None) -> Session:
         return Session.resume(
             transcript_id,

@@ -1,7 +1,7 @@
 """Streamed replies as text deltas."""
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 from simulator.llm.errors import LLMError, not_openai_compatible
@@ -17,7 +17,7 @@ async def stream_text(
     model: str,
     tally: Usage | None = None,
     options: Mapping[str, Any] | None = None,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """Yield the reply's text as it arrives.
 
     Opening the stream is retried like any request; once text has flowed nothing is retried

@@ -114,9 +114,18 @@ class MockloopApp(App[None]):
             self.open_session(opener)
 
     def use_environment(self, env: Environment, mode: GraderMode) -> None:
-        """Switch grader or library; screens watching `env` refresh."""
+        """Switch grader or library; screens watching `env` refresh. A grader switched away from is closed."""
+        old = self.env
         self.grader_mode = mode
         self.env = env
+        if old is not None and old.grader is not env.grader:
+            from simulator.grading.factory import close_grader
+
+            self.run_worker(close_grader(old.grader), group="close", exit_on_error=False)
+
+    async def on_unmount(self) -> None:
+        if self.env is not None:
+            await self.env.aclose()
 
     def on_library_reloaded(self, message: LibraryReloaded) -> None:
         if self.env is not None:
