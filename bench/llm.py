@@ -50,7 +50,7 @@ async def _measure(server: "FakeOpenAI") -> dict[str, float]:
     from simulator.grading.offline import OfflineGrader
     from simulator.interviewer import FollowupContext, ScriptedInterviewer
     from simulator.interviewer.llm import LLMInterviewer
-    from simulator.llm import LLMSession, LLMSettings
+    from simulator.llm import LLMSettings, OpenAIChatModel
 
     library = load_library()
     rubric = library.rubric("base")
@@ -61,9 +61,11 @@ async def _measure(server: "FakeOpenAI") -> dict[str, float]:
 
     settings = LLMSettings(base_url=server.base_url, model="fake-model")
     offline = OfflineGrader()
-    grader = LLMGrader(LLMSession(settings), fallback=offline, hints=evidence_hints(offline))
-    grader_without_hints = LLMGrader(LLMSession(settings), fallback=offline)
-    interviewer = LLMInterviewer(LLMSession(settings), fallback=ScriptedInterviewer())
+    grader = LLMGrader(OpenAIChatModel.for_role(settings, "grader"), fallback=offline, hints=evidence_hints(offline))
+    grader_without_hints = LLMGrader(OpenAIChatModel.for_role(settings, "grader"), fallback=offline)
+    interviewer = LLMInterviewer(
+        OpenAIChatModel.for_role(settings, "interviewer"), fallback=ScriptedInterviewer(), timeout=settings.timeout
+    )
     client = AsyncOpenAI(base_url=server.base_url, api_key="not-needed", max_retries=0)
 
     async def grade(i: int) -> None:
@@ -193,7 +195,7 @@ async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str,
     from simulator.grading.base import GradeRequest
     from simulator.grading.llm_grader import LLMGrader, evidence_hints
     from simulator.grading.offline import OfflineGrader
-    from simulator.llm import LLMSession, LLMSettings
+    from simulator.llm import LLMSettings, OpenAIChatModel
     from simulator.services.inputs import grade_jobs
 
     library = load_library()
@@ -206,11 +208,11 @@ async def _wall(base_url: str, arrivals: Callable[[], list[float]]) -> dict[str,
     await offline.grade(requests[0], rubric)  # loading the offline grader is start-up, not grading
     figures: dict[str, float] = {}
     for label, hints in (("", evidence_hints(offline)), ("_without_hints", None)):
-        warm = LLMGrader(LLMSession(settings), fallback=offline, hints=hints)
+        warm = LLMGrader(OpenAIChatModel.for_role(settings, "grader"), fallback=offline, hints=hints)
         await warm.grade(requests[0], rubric)  # the first call imports openai and builds the client
         await warm.aclose()
         before = len(arrivals())
-        grader = LLMGrader(LLMSession(settings), fallback=offline, hints=hints)
+        grader = LLMGrader(OpenAIChatModel.for_role(settings, "grader"), fallback=offline, hints=hints)
         started = time.monotonic()
         with Progress("bench", len(jobs)) as bar:
             grades = await grade_jobs(grader, jobs, bar)
@@ -228,9 +230,10 @@ async def _bare_wall(settings: "LLMSettings", jobs: list[tuple["GradeRequest", "
     from openai import AsyncOpenAI
 
     from simulator.grading.llm_grader import LLMGrader
-    from simulator.llm.batch import CapturedRequest, CapturingSession
+    from simulator.llm.batch import CapturedRequest, CapturingModel
+    from simulator.llm.openai_model import OpenAIChatModel
 
-    capturing = LLMGrader(CapturingSession(settings))
+    capturing = LLMGrader(CapturingModel(OpenAIChatModel.for_role(settings, "grader")))
     bodies = []
     for request, rubric in jobs:
         try:

@@ -18,10 +18,11 @@ import pytest
 from simulator.cli import main
 from simulator.grading.base import GradeRequest
 from simulator.grading.batch_grading import BatchJob, grade_in_batch, state_dir
-from simulator.grading.llm_grader import LLMGrader, make_llm_grader
+from simulator.grading.factory import make_llm_grader
+from simulator.grading.llm_grader import LLMGrader
 from simulator.grading.offline import OfflineGrader
 from simulator.llm import LLMSession, batch
-from simulator.llm.batch import BatchLine, CapturedRequest, CapturingSession
+from simulator.llm.batch import BatchLine, CapturedRequest, CapturingModel
 from tests.conftest import REPO, run_cli
 from tests.fake_openai import MODEL, FakeOpenAI, Recorded, Reply, error, json_reply, settings_for
 
@@ -113,7 +114,7 @@ async def test_a_batch_line_is_the_request_a_live_grade_sends(fake_openai: FakeO
     live = make_llm_grader(settings_for(fake_openai), fallback=offline)
     await live.grade(request, rubric)
     await live.aclose()
-    capturing = LLMGrader(CapturingSession(settings_for(fake_openai)), template=live.template)
+    capturing = LLMGrader(CapturingModel(live.model), template=live.template)
     with pytest.raises(CapturedRequest) as captured:
         await capturing.grade(request, rubric)
     [sent] = fake_openai.requests_to(CHAT)

@@ -13,7 +13,7 @@ import pytest
 from simulator.content import Library, load_library
 from simulator.interviewer import FollowupContext, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer
-from simulator.llm import LLMError, LLMSession, LLMSettings, resolve_settings
+from simulator.llm import LLMError, LLMSession, LLMSettings, OpenAIChatModel, resolve_settings
 from simulator.llm.retry import with_retry
 from tests.conftest import run_cli
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, html_page, invalid_json, settings_for
@@ -148,7 +148,9 @@ async def test_the_interviewer_falls_back_on_an_endpoint_that_is_not_openai_comp
     library: Library, broken: FakeOpenAI
 ) -> None:
     ctx = followup_context(library)
-    llm = LLMInterviewer(LLMSession(settings_for(broken)), fallback=ScriptedInterviewer())
+    model = OpenAIChatModel.for_role(settings_for(broken), "interviewer")
+    # A whole follow-up may take 10 s: the first imports openai, which on a loaded machine took most of 2 s.
+    llm = LLMInterviewer(model, fallback=ScriptedInterviewer(), timeout=10)
     try:
         assert await llm.followup(ctx) == await ScriptedInterviewer().followup(ctx)
     finally:
@@ -159,10 +161,9 @@ async def test_the_interviewer_falls_back_on_an_endpoint_that_is_not_openai_comp
 
 async def test_the_interviewer_falls_back_on_a_malformed_base_url(library: Library) -> None:
     ctx = followup_context(library)
-    llm = LLMInterviewer(
-        LLMSession(resolve_settings({"base_url": BAD_URL}, env={}, config_path=Path("/nonexistent"))),
-        fallback=ScriptedInterviewer(),
-    )
+    settings = resolve_settings({"base_url": BAD_URL}, env={}, config_path=Path("/nonexistent"))
+    model = OpenAIChatModel.for_role(settings, "interviewer")
+    llm = LLMInterviewer(model, fallback=ScriptedInterviewer(), timeout=settings.timeout)
     assert await llm.followup(ctx) == await ScriptedInterviewer().followup(ctx)
     await llm.aclose()
     assert llm.fallbacks[0].startswith(f"bad base URL '{BAD_URL}'")

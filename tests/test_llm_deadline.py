@@ -14,7 +14,7 @@ from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import LLMGrader
 from simulator.grading.offline import OfflineGrader
-from simulator.llm import LLMSession, LLMUnavailable, complete_structured, stream_text
+from simulator.llm import LLMSession, LLMUnavailable, OpenAIChatModel, complete_structured, stream_text
 from simulator.llm.config import resolve_settings
 from tests.conftest import run_cli
 from tests.fake_openai import (
@@ -105,7 +105,7 @@ async def test_grading_falls_back_at_the_deadline(fake_openai: FakeOpenAI, rubri
     fake_openai.default[CHAT] = trickled(json_reply({}))
     settings = settings_for(fake_openai, timeout=DEADLINE, max_attempts=1)
     offline = OfflineGrader()
-    grader = LLMGrader(LLMSession(settings), fallback=offline)
+    grader = LLMGrader(OpenAIChatModel.for_role(settings, "grader"), fallback=offline)
     request = GradeRequest(
         "bar-raiser",
         "Tell me about a time you owned an outcome.",

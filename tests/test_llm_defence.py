@@ -13,7 +13,7 @@ from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import UNQUOTED, LLMGrader
 from simulator.grading.offline import OfflineGrader
-from simulator.llm import LLMSession
+from simulator.llm import OpenAIChatModel
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Reply, json_reply, settings_for
 from tests.test_injection_variants import VARIANTS
 
@@ -56,7 +56,7 @@ def obedient(score: int = 4) -> Any:
 
 
 async def grade(server: FakeOpenAI, rubric: Rubric, offline: OfflineGrader, request: GradeRequest) -> Any:
-    grader = LLMGrader(LLMSession(settings_for(server)), fallback=offline)
+    grader = LLMGrader(OpenAIChatModel.for_role(settings_for(server), "grader"), fallback=offline)
     try:
         return await grader.grade(request, rubric)
     finally:

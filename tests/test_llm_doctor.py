@@ -10,7 +10,7 @@ import pytest
 
 from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
-from simulator.grading.llm_grader import make_llm_grader
+from simulator.grading.factory import make_llm_grader
 from simulator.llm import LLMUnavailable
 from tests.conftest import run_cli
 from tests.fake_openai import MODEL, FakeOpenAI, error, json_reply, schema_refused, settings_for

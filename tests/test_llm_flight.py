@@ -13,7 +13,7 @@ from simulator.commands.progress import Progress
 from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import LLMGrader
-from simulator.llm import LLMSession
+from simulator.llm import OpenAIChatModel
 from simulator.services.inputs import grade_jobs
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Reply, error, json_reply, settings_for
 from tests.test_llm_grader import SIGNALS, StubOffline, assessment
@@ -46,7 +46,11 @@ async def test_the_first_request_leaves_at_once_and_rounds_start_as_slots_free_u
         time.sleep(0.01)  # 10 ms of CPU, as the offline grader's hints take
         return {}
 
-    grader = LLMGrader(LLMSession(settings_for(fake_openai, concurrency=4)), fallback=StubOffline(), hints=hints)
+    grader = LLMGrader(
+        OpenAIChatModel.for_role(settings_for(fake_openai, concurrency=4), "grader"),
+        fallback=StubOffline(),
+        hints=hints,
+    )
     finished = 0
     original = grader.grade
 
@@ -79,7 +83,9 @@ async def test_the_json_mode_decision_reaches_rounds_already_in_flight(fake_open
         return Reply(content=json.dumps(assessment(dict.fromkeys(SIGNALS, 2))), delay=0.05)
 
     fake_openai.default[CHAT] = no_schema
-    grader = LLMGrader(LLMSession(settings_for(fake_openai, concurrency=4)), fallback=StubOffline())
+    grader = LLMGrader(
+        OpenAIChatModel.for_role(settings_for(fake_openai, concurrency=4), "grader"), fallback=StubOffline()
+    )
     jobs = [(GradeRequest("bar-raiser", f"Question {i}?", ANSWER), rubric) for i in range(40)]
     with Progress("test", len(jobs)) as bar:
         grades = await asyncio.wait_for(grade_jobs(grader, jobs, bar), 30)

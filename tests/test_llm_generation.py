@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from simulator.content import load_library
-from simulator.grading.factory import make_grader
-from simulator.grading.llm_grader import HINT_SHARE, make_llm_grader
+from simulator.grading.factory import make_grader, make_llm_grader
+from simulator.grading.llm_grader import HINT_SHARE
 from simulator.interviewer import ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer
-from simulator.llm import LLMSession
+from simulator.llm import OpenAIChatModel
 from simulator.llm.config import resolve_settings
 from tests.fake_openai import CHAT, FakeOpenAI, json_reply, settings_for, streamed
 from tests.test_llm_grader import ANSWER, BEGIN_END, GOOD, SIGNALS, request
@@ -67,7 +67,8 @@ async def test_nothing_is_sent_when_nothing_is_set(fake_openai: FakeOpenAI, rubr
 async def test_the_interviewer_sends_its_own_settings(fake_openai: FakeOpenAI) -> None:
     fake_openai.script(CHAT, streamed(PROBE))
     settings = settings_for(fake_openai, interviewer={"temperature": 0.8, "max_tokens": 120}, grader={"seed": 1})
-    llm = LLMInterviewer(LLMSession(settings), fallback=ScriptedInterviewer())
+    model = OpenAIChatModel.for_role(settings, "interviewer")
+    llm = LLMInterviewer(model, fallback=ScriptedInterviewer(), timeout=settings.timeout)
     assert await llm.followup(context(load_library())) is not None
     await llm.aclose()
     body = fake_openai.requests_to(CHAT)[0].body

@@ -10,14 +10,14 @@ import pytest
 
 from simulator.domain import OverallScore, RoundGrade, Rubric, SignalGrade
 from simulator.grading.base import GradeRequest
+from simulator.grading.factory import make_llm_grader
 from simulator.grading.llm_grader import (
     GradeTemplate,
     LLMGrader,
     evidence_hints,
-    make_llm_grader,
 )
 from simulator.grading.scoring import overall_score
-from simulator.llm import LLMSession, LLMSettings, LLMUnavailable
+from simulator.llm import LLMSettings, LLMUnavailable, OpenAIChatModel
 from tests.fake_openai import FakeOpenAI, completion, error, json_reply, schema_refused, settings_for
 
 CHAT = "/chat/completions"
@@ -445,7 +445,7 @@ def test_a_template_on_the_search_path_overrides_the_shipped_one(
     )
     monkeypatch.chdir(tmp_path)
     assert GradeTemplate.load().source == mine
-    grader = LLMGrader(LLMSession(LLMSettings()))
+    grader = LLMGrader(OpenAIChatModel.for_role(LLMSettings(), "grader"))
     assert grader.template.source == mine
 
 

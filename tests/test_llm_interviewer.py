@@ -13,7 +13,7 @@ import pytest
 from simulator.content import Library, load_library
 from simulator.interviewer import Followup, FollowupContext, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer, find_prompt
-from simulator.llm import LLMSession
+from simulator.llm import OpenAIChatModel
 from simulator.services.settings import Settings
 from simulator.services.workspace import Workspace, WorkspaceUnavailable
 from tests.conftest import run_cli
@@ -58,11 +58,9 @@ def context(
 
 
 def interviewer(server: FakeOpenAI, **kwargs: float) -> LLMInterviewer:
-    return LLMInterviewer(
-        LLMSession(settings_for(server, interviewer_model="interviewer-model")),
-        fallback=ScriptedInterviewer(),
-        **kwargs,
-    )
+    settings = settings_for(server, interviewer_model="interviewer-model")
+    kwargs.setdefault("timeout", settings.timeout)
+    return LLMInterviewer(OpenAIChatModel.for_role(settings, "interviewer"), fallback=ScriptedInterviewer(), **kwargs)
 
 
 Asked = tuple[Followup | None, list[str], LLMInterviewer]

@@ -9,7 +9,7 @@ import pytest
 
 from simulator.content import load_library
 from simulator.grading.base import GradeRequest
-from simulator.grading.llm_grader import make_llm_grader
+from simulator.grading.factory import make_llm_grader
 from simulator.grading.offline import OfflineGrader
 from simulator.llm import LLMBadOutput, LLMError, LLMSession, complete_structured, stream_text
 from tests.conftest import run_cli

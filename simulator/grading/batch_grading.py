@@ -1,8 +1,8 @@
 """Grading many rounds through the OpenAI Batch API, resumable after an interruption.
 
-The LLM grader builds every request and reads every reply itself; only its session is swapped.
-A `CapturingSession` records the body of the request a live grade would send (one batch line per
-round), a `ReplaySession` hands the grader the batch's reply. So a batch line is the request a live
+The LLM grader builds every request and reads every reply itself; only its model is swapped.
+A `CapturingModel` records the body of the request a live grade would send (one batch line per
+round), a `ReplayModel` hands the grader the batch's reply. So a batch line is the request a live
 grade sends, and a reply passes the same checks (schema, verbatim quotes, the injection cap, the
 round's overall score). A round whose reply is missing or invalid falls back to the offline grader,
 marked `offline-fallback` with the reason.
@@ -11,6 +11,8 @@ The state file (JSON, 0600) is written when the requests are uploaded and again,
 id, as soon as the batch exists. Running the same command again, or with the batch id, polls that
 batch instead of creating another. The state file and the JSONL beside it are removed once the
 results are merged.
+
+The grader's own model must be an `OpenAIChatModel`: its session reaches the Batch API.
 """
 
 import asyncio
@@ -34,9 +36,11 @@ from simulator.llm.batch import (
     BatchReply,
     BatchStatus,
     CapturedRequest,
-    CapturingSession,
-    ReplaySession,
+    CapturingModel,
+    ReplayModel,
 )
+from simulator.llm.errors import LLMError
+from simulator.llm.openai_model import OpenAIChatModel
 
 STATE_VERSION = 1
 
@@ -105,13 +109,13 @@ class BatchOutcome:
 def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob]) -> Path:
     """`<transcripts dir>/batches/<digest>.json`: the digest of everything the requests are built
     from (endpoint, model, prompt template, rubrics, rounds), so the same command finds it again."""
-    settings = grader.session.settings
+    live = live_model(grader)
     rubrics = {job.rubric.id: job.rubric.model_dump_json() for job in jobs}
     key = _digest(
         [
-            settings.base_url,
-            settings.model_for("grader"),
-            settings.generation_for("grader"),
+            live.session.settings.base_url,
+            live.model,
+            live.options,
             grader.hints is not None,
             grader.template.system.template,
             grader.template.user.template,
@@ -120,6 +124,13 @@ def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob]) -> Path:
         ]
     )
     return state_dir() / f"{key[:16]}.json"
+
+
+def live_model(grader: LLMGrader) -> OpenAIChatModel:
+    """The grader's model, which batch grading needs to be on an OpenAI-compatible endpoint."""
+    if not isinstance(grader.model, OpenAIChatModel):
+        raise LLMError(f"batch grading needs an OpenAI-compatible endpoint, not {type(grader.model).__name__}")
+    return grader.model
 
 
 def state_dir() -> Path:
@@ -155,7 +166,7 @@ async def grade_in_batch(
         owned = _state_holding(batch_id, state_path)
         state = BatchState.read(owned) if owned else None
     status = await _poll(grader, batch_id, poll_seconds, on_progress)
-    replies = await batch.replies(grader.session, status)
+    replies = await batch.replies(live_model(grader).session, status)
     manifest = {entry.custom_id: entry for entry in state.requests} if state else None
     grades = await asyncio.gather(*(_grade(grader, job, status, replies, manifest) for job in jobs))
     if owned is not None:
@@ -168,7 +179,8 @@ async def grade_in_batch(
 async def _submit(grader: LLMGrader, jobs: Sequence[BatchJob], path: Path, state: BatchState | None) -> BatchState:
     """Upload the requests unless the state says they are, then create the batch; the state is
     saved after each step."""
-    session = grader.session
+    live = live_model(grader)
+    session = live.session
     if state is None:
         from simulator.store.final import atomic_write
 
@@ -177,7 +189,7 @@ async def _submit(grader: LLMGrader, jobs: Sequence[BatchJob], path: Path, state
         atomic_write(requests, "".join(line.jsonl() + "\n" for line in lines).encode())
         state = BatchState(
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            model=session.settings.model_for("grader"),
+            model=live.model,
             input_file_id=await batch.upload(session, requests),
             requests=[
                 ManifestEntry(
@@ -197,7 +209,7 @@ async def _submit(grader: LLMGrader, jobs: Sequence[BatchJob], path: Path, state
 
 
 async def _capture(grader: LLMGrader, job: BatchJob) -> BatchLine:
-    capturing = LLMGrader(CapturingSession(grader.session.settings), hints=grader.hints, template=grader.template)
+    capturing = LLMGrader(CapturingModel(live_model(grader)), hints=grader.hints, template=grader.template)
     try:
         await capturing.grade(job.request, job.rubric)
     except CapturedRequest as captured:
@@ -209,7 +221,7 @@ async def _poll(
     grader: LLMGrader, batch_id: str, poll_seconds: float, on_progress: Callable[[BatchStatus], None] | None
 ) -> BatchStatus:
     while True:
-        status = await batch.retrieve(grader.session, batch_id)
+        status = await batch.retrieve(live_model(grader).session, batch_id)
         if on_progress is not None:
             on_progress(status)
         if status.finished:
@@ -235,7 +247,7 @@ async def _grade(
     else:
         missing = f"batch {status.id} was {status.status} before this request was answered"
     replaying = LLMGrader(
-        ReplaySession(grader.session.settings, reply, missing),
+        ReplayModel(live_model(grader), reply, missing),
         fallback=grader.fallback,
         hints=grader.hints,
         template=grader.template,

@@ -39,7 +39,7 @@ from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, Sign
 from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.detectors import find_injection
 from simulator.grading.scoring import overall_score
-from simulator.llm import LLMAuthError, LLMError, LLMSession, LLMSettings, Messages, Usage, complete_structured
+from simulator.llm import ChatModel, Completion, LLMAuthError, LLMError, Prompt, Usage
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -97,7 +97,7 @@ class GradeTemplate:
         system, user = load_two_part(path, cls.ALLOWED, cls.REQUIRED)
         return cls(system, user, path)
 
-    def messages(
+    def prompt(
         self,
         *,
         rubric: Rubric,
@@ -105,7 +105,7 @@ class GradeTemplate:
         answer: str,
         hints: Mapping[str, list[str]],
         question: str | None = None,
-    ) -> Messages:
+    ) -> Prompt:
         """`answer` and `question` are what the model may see of `request.answer` and
         `request.question` (injected text removed)."""
         spec = rubric.rounds[request.round]
@@ -123,7 +123,7 @@ class GradeTemplate:
             end=f"<<<END ANSWER {nonce}>>>",
             answer=answer,
         )
-        return [{"role": "system", "content": system}, {"role": "user", "content": user.rstrip()}]
+        return Prompt.ask(system, user.rstrip())
 
 
 class LLMGrader:
@@ -131,7 +131,7 @@ class LLMGrader:
 
     def __init__(
         self,
-        session: LLMSession,
+        model: ChatModel,
         *,
         samples: int = 1,
         fallback: Grader | None = None,
@@ -140,7 +140,7 @@ class LLMGrader:
     ) -> None:
         if samples < 1:
             raise ValueError("samples must be at least 1")
-        self.session = session
+        self.model = model
         self.samples = samples
         self.fallback = fallback
         self.hints = hints
@@ -150,11 +150,11 @@ class LLMGrader:
     def rounds_in_flight(self) -> int:
         """How many rounds to grade at once: one per request slot, and a few more whose hints are
         ready the moment a slot frees up."""
-        slots = self.session.settings.concurrency
+        slots = self.model.concurrency
         return slots + max(2, slots // 4)
 
     async def aclose(self) -> None:
-        await self.session.aclose()
+        await self.model.aclose()
 
     async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
         """Raises LLMError only when the endpoint fails and there is no fallback grader, and
@@ -185,7 +185,7 @@ class LLMGrader:
         injected_question = find_injection(request.question)
         shown = _redact(request.answer, injected)
         hints = await self.hints(request, rubric) if self.hints else {}
-        messages = self.template.messages(
+        prompt = self.template.prompt(
             rubric=rubric,
             request=request,
             answer=shown,
@@ -193,14 +193,7 @@ class LLMGrader:
             hints=_hints_in(hints, spec, verbatim(shown)),
         )
         schema = assessment_model(tuple(spec.signals))
-        model = self.session.settings.model_for("grader")
-        options = self.session.settings.generation_for("grader")
-        replies = await _valid_samples(
-            [
-                complete_structured(self.session, messages, schema, model=model, tally=tally, options=options)
-                for _ in range(self.samples)
-            ]
-        )
+        replies = await _valid_samples([self._ask(prompt, schema, tally) for _ in range(self.samples)])
         in_answer = verbatim(request.answer)
         samples: list[dict[str, SignalAssessment]] = []
         dropped = 0
@@ -253,22 +246,23 @@ class LLMGrader:
             usage=tally.as_dict(),
         )
 
+    async def _ask(self, prompt: Prompt, schema: type[BaseModel], tally: Usage) -> Completion[BaseModel]:
+        """One sample; what it spent goes to `tally`, also when it failed."""
+        try:
+            reply = await self.model.complete(prompt, schema)
+        except LLMError as exc:
+            if exc.usage is not None:
+                tally.add(exc.usage)
+            raise
+        tally.add(reply.usage)
+        return reply
+
     async def _offline_ceiling(self, request: GradeRequest, rubric: Rubric) -> dict[str, int]:
         """The fallback (offline) grade per signal and `overall`: what a flagged answer may not exceed."""
         if self.fallback is None:
             return {}
         grade = await self.fallback.grade(request, rubric)
         return {**{s: g.score for s, g in grade.signals.items()}, "overall": grade.overall.score}
-
-
-def make_llm_grader(
-    settings: LLMSettings,
-    samples: int = 1,
-    fallback: Grader | None = None,
-    hints: HintSource | None = None,
-) -> LLMGrader:
-    """An LLM grader with its own session; `await grader.aclose()` when done."""
-    return LLMGrader(LLMSession(settings), samples=samples, fallback=fallback, hints=hints)
 
 
 def evidence_hints(grader: Grader) -> HintSource:

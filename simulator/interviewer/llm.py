@@ -31,7 +31,7 @@ from simulator.content.prompts import find_prompt as find_content_prompt
 from simulator.content.prompts import load_two_part
 from simulator.domain import Rubric
 from simulator.interviewer.base import Followup, FollowupContext, Interviewer, TokenSink
-from simulator.llm import LLMError, LLMSession, Messages, resolve_settings, stream_text
+from simulator.llm import ChatModel, LLMError, OpenAIChatModel, Prompt, resolve_settings
 
 log = logging.getLogger(__name__)
 
@@ -121,24 +121,24 @@ class LLMInterviewer:
 
     def __init__(
         self,
-        session: LLMSession,
+        model: ChatModel,
         fallback: Interviewer,
         *,
+        timeout: float,
         template: InterviewerTemplate | None = None,
-        timeout: float | None = None,
     ) -> None:
-        """`timeout`: seconds for a whole follow-up (retries included), the request timeout by default."""
-        self.session = session
+        """`timeout`: seconds for a whole follow-up, retries included."""
+        self.model = model
         self.fallback = fallback
         self.template = template or InterviewerTemplate.load()
-        self.timeout = session.settings.timeout if timeout is None else timeout
+        self.timeout = timeout
         self.fallbacks: list[str] = []
         """Why the scripted interviewer stood in, one entry per follow-up it supplied."""
         find_prompt(DEFAULT_PERSONA)  # fail now, not mid-loop, when even the default persona is missing
         self._rounds: dict[tuple[str, str], _RoundSetup] = {}
 
     async def aclose(self) -> None:
-        await self.session.aclose()
+        await self.model.aclose()
 
     async def followup(self, context: FollowupContext, on_token: TokenSink | None = None) -> Followup | None:
         if context.remaining <= 0 or not any(answer.strip() for answer in context.answers):
@@ -155,13 +155,8 @@ class LLMInterviewer:
             return await self.fallback.followup(context, None if reply.shown else on_token)
 
     async def _ask(self, setup: _RoundSetup, context: FollowupContext, reply: "_Reply") -> Followup | None:
-        messages: Messages = [
-            {"role": "system", "content": setup.system},
-            {"role": "user", "content": self.template.user_message(context)},
-        ]
-        model = self.session.settings.model_for("interviewer")
-        options = self.session.settings.generation_for("interviewer")
-        async with aclosing(stream_text(self.session, messages, model=model, options=options)) as stream:
+        prompt = Prompt.ask(setup.system, self.template.user_message(context))
+        async with aclosing(self.model.stream(prompt)) as stream:
             async for delta in stream:
                 if not reply.feed(delta):
                     break
@@ -260,7 +255,8 @@ class _Reply:
 
 
 def make_llm_interviewer(fallback: Interviewer) -> LLMInterviewer:
-    """An LLM interviewer on the configured endpoint (flags aside), with its own session.
+    """An LLM interviewer on the configured endpoint (flags aside): the interviewer role's model on
+    a session of its own, a follow-up bounded by the request deadline. `await it.aclose()` when done.
 
     Raises InterviewerUnavailable saying why not: offline, bad settings, or a broken prompt file.
     """
@@ -275,7 +271,8 @@ def make_llm_interviewer(fallback: Interviewer) -> LLMInterviewer:
             offline=True,
         )
     try:
-        return LLMInterviewer(LLMSession(settings), fallback)
+        model = OpenAIChatModel.for_role(settings, "interviewer")
+        return LLMInterviewer(model, fallback, timeout=settings.timeout)
     except (OSError, ValueError) as exc:  # a missing or malformed prompts/interviewer/ file
         raise InterviewerUnavailable(str(exc)) from None
 

@@ -1,27 +1,26 @@
 """The OpenAI Batch API for chat completions: upload JSONL requests, create a batch, poll it and
 download what it answered, at half the price of live requests, within 24 hours.
 
-Two sessions let code written for live calls (the LLM grader) build batch lines and read batch
-replies unchanged: `CapturingSession` records the body a chat call would send instead of sending
-it, and `ReplaySession` answers a chat call with the batch's reply to it.
+Two `ChatModel`s let code written for live calls (the LLM grader) build batch lines and read batch
+replies unchanged: `CapturingModel` records the body the live model would send instead of sending
+it, and `ReplayModel` answers with the batch's reply to it.
 """
 
 import json
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from simulator.llm.config import LLMSettings
 from simulator.llm.errors import LLMBadOutput, LLMError
+from simulator.llm.model import Completion, Prompt
+from simulator.llm.openai_model import OpenAIChatModel
 from simulator.llm.replies import check_completion
-from simulator.llm.session import LLMSession, Messages, Prepare
-from simulator.llm.structured import REPAIR
-from simulator.llm.usage import ModelPrice, Usage
-
-if TYPE_CHECKING:
-    from openai.types.chat import ChatCompletion
+from simulator.llm.session import LLMSession
+from simulator.llm.structured import parse_reply, readable_text, validation_problem
+from simulator.llm.usage import ModelPrice, request_usage
 
 ENDPOINT: Final = "/v1/chat/completions"
 WINDOW: Final = "24h"
@@ -147,59 +146,49 @@ def parse_replies(text: str) -> dict[str, BatchReply]:
 
 
 class CapturedRequest(Exception):
-    """Raised by `CapturingSession.chat` instead of sending: `body` is what would have been sent."""
+    """Raised by `CapturingModel.complete` instead of sending: `body` is what would have been sent."""
 
     def __init__(self, body: dict[str, Any]) -> None:
         super().__init__("request captured for a batch")
         self.body = body
 
 
-class CapturingSession(LLMSession):
-    async def chat(
-        self,
-        model: str,
-        messages: Messages,
-        tally: Usage | None = None,
-        *,
-        prepare: Prepare | None = None,
-        **params: Any,
-    ) -> "ChatCompletion":
-        """Raises CapturedRequest with the body `LLMSession.chat` would send."""
-        if prepare is not None:
-            messages, params = prepare(messages, params)
-        raise CapturedRequest({"model": model, "messages": messages, **{**self._sampling(), **params}})
+class CapturingModel:
+    """A `ChatModel` that sends nothing: `complete` raises CapturedRequest with the body the live
+    model's first request would carry."""
+
+    def __init__(self, live: OpenAIChatModel) -> None:
+        self.live = live
+        self.concurrency = live.concurrency
+
+    async def complete(self, prompt: Prompt, schema: type[BaseModel] | None = None) -> Completion[Any]:
+        raise CapturedRequest(self.live.request_body(prompt, schema))
+
+    def stream(self, prompt: Prompt) -> AsyncGenerator[str, None]:
+        raise LLMError("a batch holds no streamed requests")
+
+    async def aclose(self) -> None:
+        """Nothing to close: the live model belongs to its owner."""
 
 
-class ReplaySession(LLMSession):
-    """Answers the first chat call with a batch reply, costed at the batch price.
+class ReplayModel:
+    """A `ChatModel` that answers one `complete` with a batch reply, costed at the batch price.
 
-    No reply (or an error reply) raises LLMError with the reason; so does a second call, which is
-    a repair re-ask of a reply that did not validate: a batch has one reply per request.
+    No reply (or an error reply) raises LLMError with the reason; a reply that does not fit the
+    schema raises LLMBadOutput: a batch has one reply per request, so there is no repair re-ask.
     """
 
-    def __init__(self, settings: LLMSettings, reply: BatchReply | None, missing: str) -> None:
-        super().__init__(settings.model_copy(update={"prices": batch_prices(settings.prices)}))
+    def __init__(self, live: OpenAIChatModel, reply: BatchReply | None, missing: str) -> None:
+        self.model = live.model
+        self.endpoint = live.session.settings.endpoint
+        self.prices = batch_prices(live.session.settings.prices)
+        self.concurrency = live.concurrency
         self._reply = reply
         self._missing = missing
-        self._calls = 0
 
-    async def chat(
-        self,
-        model: str,
-        messages: Messages,
-        tally: Usage | None = None,
-        *,
-        prepare: Prepare | None = None,
-        **params: Any,
-    ) -> "ChatCompletion":
+    async def complete(self, prompt: Prompt, schema: type[BaseModel] | None = None) -> Completion[Any]:
         from openai.types.chat import ChatCompletion
 
-        if prepare is not None:
-            messages, params = prepare(messages, params)
-        self._calls += 1
-        if self._calls > 1:
-            problem = messages[-1]["content"].removeprefix(REPAIR.split("{problem}")[0]).split("\n")[0]
-            raise LLMBadOutput(f"the batch reply did not validate (a batch allows no repair re-ask): {problem}")
         if self._reply is None:
             raise LLMError(self._missing)
         if self._reply.body is None:
@@ -209,11 +198,29 @@ class ReplaySession(LLMSession):
         except ValidationError:  # a lenient server's shape (content parts, ...): read as a live reply is
             completion = ChatCompletion.model_construct(**self._reply.body)
         try:
-            check_completion(completion, self.settings.endpoint)
+            check_completion(completion, self.endpoint)
         except LLMError as exc:
             raise LLMBadOutput(f"the batch reply is not a usable chat completion: {exc}") from None
-        self.record(model, completion.usage, tally)
-        return completion
+        spent = request_usage(self.model, completion.usage, self.prices)
+        try:
+            text = readable_text(completion)
+        except LLMError as exc:  # a refusal, a withheld or empty reply
+            exc.usage = spent
+            raise
+        try:
+            value = None if schema is None else parse_reply(text, schema)
+        except ValidationError as exc:
+            problem = validation_problem(text, exc)
+            error = LLMBadOutput(f"the batch reply did not validate (a batch allows no repair re-ask): {problem}")
+            error.usage = spent
+            raise error from None
+        return Completion(text, value, spent)
+
+    def stream(self, prompt: Prompt) -> AsyncGenerator[str, None]:
+        raise LLMError("a batch holds no streamed requests")
+
+    async def aclose(self) -> None:
+        """Nothing to close: the replies are in memory."""
 
 
 def batch_prices(prices: dict[str, ModelPrice]) -> dict[str, ModelPrice]:

@@ -1,18 +1,25 @@
 """The errors `simulator.llm` raises: no `openai` exception (nor any other) leaves this package."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.llm.usage import Usage
+
 
 class LLMError(Exception):
     """An LLM call failed; the message says why in words a user can act on.
 
     `status` is the HTTP status when the server answered with an error. `transient` marks a reply
     that looks like a passing fault (no choices, an error body or an HTML page with 200): the retry
-    policy retries it like a 5xx.
+    policy retries it like a 5xx. `usage` is what a failed `ChatModel.complete` had spent
+    before it failed (a reply that did not validate, then its repair re-ask), when it spent any.
     """
 
     def __init__(self, message: str, *, status: int | None = None, transient: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.transient = transient
+        self.usage: Usage | None = None
 
 
 class LLMUnavailable(LLMError):

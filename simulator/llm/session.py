@@ -77,7 +77,7 @@ class LLMSession:
 
         async def send(client: "AsyncOpenAI") -> "ChatCompletion":
             sent, extra = (messages, params) if prepare is None else prepare(messages, params)
-            extra = {**self._sampling(), **extra}
+            extra = {**self.sampling(), **extra}
             # The messages and the response format go in `extra_body`, which the SDK sends as it is:
             # it would otherwise walk them against its TypedDicts on every request (~1.5 ms of CPU each,
             # the schema most of it). The JSON sent is the same.
@@ -108,7 +108,7 @@ class LLMSession:
                 messages=cast("list[ChatCompletionMessageParam]", messages),  # role/content str pairs are such params
                 stream=True,
                 stream_options={"include_usage": True},
-                **{**self._sampling(), **params},
+                **{**self.sampling(), **params},
             )
 
         stream = await self._request(send)
@@ -152,7 +152,8 @@ class LLMSession:
         if tally is not None:
             tally.add(usage)
 
-    def _sampling(self) -> dict[str, float]:
+    def sampling(self) -> dict[str, float]:
+        """The top-level temperature, which every request of the session sends when it is set."""
         temperature = self.settings.temperature
         return {} if temperature is None else {"temperature": temperature}
 

@@ -39,6 +39,8 @@ class Structured(Generic[M]):
     value: M
     mode: Mode
     repaired: bool
+    text: str
+    """The reply the value was read from."""
 
 
 async def complete_structured(
@@ -63,7 +65,7 @@ async def complete_structured(
         mode: Mode = "json_schema" if session.json_schema_supported else "json_object"
         chosen = base if mode == "json_schema" else _schema_in_prompt(base, schema)
         sent.update(mode=mode, messages=chosen)
-        return chosen, {**params, **extra, "response_format": _response_format(schema, mode)}
+        return chosen, {**params, **extra, "response_format": response_format(schema, mode)}
 
     try:
         reply = await _ask(session, messages, model, tally, prepare)
@@ -83,25 +85,26 @@ async def complete_structured(
     mode: Mode = "json_object" if sent["mode"] == "json_object" else "json_schema"
     messages = sent["messages"]  # type: ignore[assignment]
     try:
-        return Structured(_parse(reply, schema), mode, repaired=False)
+        return Structured(parse_reply(reply, schema), mode, repaired=False, text=reply)
     except ValidationError as exc:
-        problem = _problem(reply, exc)
+        problem = validation_problem(reply, exc)
     log.info("reply failed validation (%s); asking once for a repair", problem)
     retry_messages: Messages = [
         *messages,
         {"role": "assistant", "content": reply},
         {"role": "user", "content": REPAIR.format(problem=problem)},
     ]
-    reply = await _ask(session, retry_messages, model, tally, **extra, response_format=_response_format(schema, mode))
+    reply = await _ask(session, retry_messages, model, tally, **extra, response_format=response_format(schema, mode))
     try:
-        return Structured(_parse(reply, schema), mode, repaired=True)
+        return Structured(parse_reply(reply, schema), mode, repaired=True, text=reply)
     except ValidationError as exc:
+        problem = validation_problem(reply, exc)
         raise LLMBadOutput(
-            f"the model's reply did not fit {schema.__name__} even after a repair re-ask: {_problem(reply, exc)}"
+            f"the model's reply did not fit {schema.__name__} even after a repair re-ask: {problem}"
         ) from None
 
 
-def _response_format(schema: type[BaseModel], mode: Mode) -> dict[str, object]:
+def response_format(schema: type[BaseModel], mode: Mode) -> dict[str, object]:
     if mode == "json_object":
         return {"type": "json_object"}
     return {
@@ -112,10 +115,14 @@ def _response_format(schema: type[BaseModel], mode: Mode) -> dict[str, object]:
 
 @functools.cache
 def _strict_schema(schema: type[BaseModel]) -> dict[str, object]:
-    """The strict JSON Schema of a reply model, built once per model (it is the same for every call)."""
-    from openai.lib._pydantic import to_strict_json_schema
+    """The strict JSON Schema of a reply model, built once per model (it is the same for every call).
 
-    return to_strict_json_schema(schema)
+    The SDK's public `pydantic_function_tool` makes the schema strict structured outputs accept
+    (every property required, no extra properties, references inlined where needed); only its
+    `parameters` are used."""
+    from openai import pydantic_function_tool
+
+    return dict(pydantic_function_tool(schema)["function"]["parameters"])
 
 
 async def _ask(
@@ -126,22 +133,26 @@ async def _ask(
     prepare: Prepare | None = None,
     **params: object,
 ) -> str:
-    completion = await session.chat(model, messages, tally, prepare=prepare, **params)
+    return readable_text(await session.chat(model, messages, tally, prepare=prepare, **params))
+
+
+def readable_text(completion: Any) -> str:
+    """`reply_text`, with a shape no server was seen to send said as LLMBadOutput, not a crash."""
     try:
         return reply_text(completion)
     except LLMError:
         raise
-    except Exception as exc:  # a shape no server was seen to send: say so rather than crash
+    except Exception as exc:
         log.debug("unreadable reply", exc_info=True)
         raise LLMBadOutput(f"the reply could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _parse(reply: str, schema: type[M]) -> M:
+def parse_reply(reply: str, schema: type[M]) -> M:
     """Raises ValidationError, also for an empty reply or one that is not JSON."""
     return schema.model_validate_json(json_in(reply) or '""')
 
 
-def _problem(reply: str, exc: ValidationError) -> str:
+def validation_problem(reply: str, exc: ValidationError) -> str:
     return _explain(exc) if reply.strip() else "the reply was empty"
 
 
