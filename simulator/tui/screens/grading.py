@@ -40,7 +40,7 @@ class GradingScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.set_interval(0.2, self._progress)
-        self._finish()
+        self.call_after_refresh(self._finish)
 
     def _progress(self) -> None:
         rounds = self.session.transcript.rounds
