@@ -130,9 +130,7 @@ class InterviewScreen(AppScreen[None]):
     def _question_markdown(self, prompt: Prompt) -> str:
         if prompt.kind == "question":
             return prompt.text
-        turns = self.session.transcript.rounds[prompt.round_index].turns
-        main = next((t.text for t in reversed(turns) if t.kind == "question"), "")
-        quoted = "\n".join(f"> {line}" for line in main.splitlines())
+        quoted = "\n".join(f"> {line}" for line in prompt.question_text.splitlines())
         return f"{quoted}\n\n**Follow-up {prompt.followup_number}:** {prompt.text}"
 
     def _tick(self) -> None:
@@ -153,8 +151,11 @@ class InterviewScreen(AppScreen[None]):
             return None if self.busy or self.paused else True
         return True
 
-    def watch_busy(self) -> None:
-        self.refresh_bindings()
+    def watch_busy(self, busy: bool) -> None:
+        """Keys are checked against `busy` when pressed; the footer is not redrawn for it (that
+        cost more than the submit), the position line says what is going on instead."""
+        if busy and self.prompt is not None:
+            self.query_one("#position", Static).update(f"{position_text(self.prompt)} · saving your answer…")
 
     def action_submit(self) -> None:
         text = self.query_one(AnswerBox).text

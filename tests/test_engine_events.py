@@ -1,0 +1,86 @@
+"""The engine publishes the events it journals, and grades each answer offline once."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.content import load_library
+from simulator.engine import Session
+from simulator.grading import offline
+from simulator.grading.offline import OfflineGrader
+from simulator.interviewer import ScriptedInterviewer
+from simulator.store import Event
+
+THIN = "I helped with the project and it went fine."
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+def start(library, tmp_path: Path) -> Session:
+    return Session.start(
+        "drill-bar-raiser",
+        library=library,
+        directory=tmp_path,
+        grader=OfflineGrader(),
+        interviewer=ScriptedInterviewer(),
+        seed=1,
+    )
+
+
+async def test_subscribers_get_every_journaled_event_once_it_is_on_disk(library, tmp_path: Path) -> None:
+    session = start(library, tmp_path)
+    seen: list[tuple[str, int]] = []
+
+    def listener(event: Event) -> None:
+        lines = session.journal.path.read_text().splitlines()
+        seen.append((event.type, len(lines)))
+        assert json.loads(lines[-1])["type"] == event.type  # already on disk
+
+    stop = session.subscribe(listener)
+    prompt = await session.begin()
+    while prompt is not None:
+        prompt = await session.submit(THIN)
+    await session.finish()
+    journaled = [json.loads(line)["type"] for line in session.journal.path.read_text().splitlines()]
+    assert [kind for kind, _ in seen] == journaled[1:]  # all but loop_started, written before subscribing
+    assert "round_graded" in journaled and journaled[-1] == "loop_finished"
+    stop()
+    stop()  # twice is harmless
+    assert session._listeners == []
+
+
+async def test_a_followup_prompt_carries_the_question_it_follows(library, tmp_path: Path) -> None:
+    session = start(library, tmp_path)
+    first = await session.begin()
+    assert first is not None and first.question_text == first.text
+    followup = await session.submit(THIN)
+    assert followup is not None and followup.kind == "followup"
+    assert followup.question_text == first.text != followup.text
+    await session.close()
+
+
+async def test_each_answer_is_graded_offline_once(library, tmp_path: Path, monkeypatch) -> None:
+    calls: list[str] = []
+    real = offline.grade_offline
+
+    def counting(request, rubric, model=None):
+        calls.append(request.answer)
+        return real(request, rubric, model)
+
+    monkeypatch.setattr("simulator.engine.evidence.grade_offline", counting)
+    monkeypatch.setattr("simulator.interviewer.scripted.grade_offline", counting)
+    session = start(library, tmp_path)
+    prompt = await session.begin()
+    answers = 0
+    while prompt is not None:
+        prompt = await session.submit(f"{THIN} ({answers})")
+        answers += 1
+    await session.finish()
+    assert answers >= 2, "the thin answers were probed"
+    # the interviewer's probe choice after each answer, and the round's grade at the end: one grade each
+    assert len(calls) == answers == session.evidence.computed
+    assert len(set(calls)) == answers
