@@ -1,16 +1,19 @@
 """The engine publishes the events it journals, and grades each answer offline once."""
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
 from simulator.content import load_library
+from simulator.domain import RoundGrade, Rubric
 from simulator.engine import Session
 from simulator.grading import offline
+from simulator.grading.base import GradeRequest
 from simulator.grading.offline import OfflineGrader
 from simulator.interviewer import ScriptedInterviewer
-from simulator.store import Event
+from simulator.store import Event, FallbackUsed
 
 THIN = "I helped with the project and it went fine."
 
@@ -84,3 +87,48 @@ async def test_each_answer_is_graded_offline_once(library, tmp_path: Path, monke
     # the interviewer's probe choice after each answer, and the round's grade at the end: one grade each
     assert len(calls) == answers == session.evidence.computed
     assert len(set(calls)) == answers
+
+
+class BrokenGrader:
+    name = "llm"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
+        self.calls += 1
+        raise RuntimeError("endpoint answered HTML")
+
+
+async def answer_round(session: Session, prompt):
+    index = prompt.round_index
+    while prompt is not None and prompt.round_index == index:
+        prompt = await session.submit(THIN)
+    return prompt
+
+
+async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_retried(library, tmp_path: Path) -> None:
+    grader = BrokenGrader()
+    session = Session.start(
+        "amazon-pm", library=library, directory=tmp_path, grader=grader, interviewer=ScriptedInterviewer(), seed=1
+    )
+    seen: list[Event] = []
+    session.subscribe(seen.append)
+    prompt = await answer_round(session, await session.begin())
+    await asyncio.gather(*session._grading.values())
+    prompt = await answer_round(session, prompt)
+    await asyncio.gather(*session._grading.values())
+    assert grader.calls == 1, "after one failure the LLM grader stands aside"
+    fallbacks = [e for e in seen if isinstance(e, FallbackUsed)]
+    assert [(e.role, e.round) for e in fallbacks] == [("grader", 0)]
+    assert "endpoint answered HTML" in fallbacks[0].reason
+    assert session.grading_errors == [f"round {session.transcript.rounds[0].title}: {fallbacks[0].reason}"]
+    assert [r.grade.grader for r in session.transcript.rounds[:2] if r.grade] == ["offline-fallback"] * 2
+    journaled = [json.loads(line) for line in session.journal.path.read_text().splitlines()]
+    assert [e["role"] for e in journaled if e["type"] == "fallback"] == ["grader"]
+
+    assert session.retry_llm() == ["grader"]
+    await answer_round(session, prompt)
+    await asyncio.gather(*session._grading.values())
+    assert grader.calls == 2, "retried"
+    await session.close()

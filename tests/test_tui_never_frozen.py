@@ -3,10 +3,21 @@ answer, keys pressed at once after it, and screens that move on while they are s
 
 from pathlib import Path
 
+from simulator.interviewer import FollowupContext, ScriptedInterviewer
+from simulator.interviewer.base import Followup, TokenSink
+from simulator.tui.app import MockloopApp
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.interview import InterviewScreen
 from simulator.tui.widgets import AnswerBox
-from tests.test_tui_support import DRILL, SEED, app_for, journal_answers, until
+from tests.test_tui_support import (
+    DRILL,
+    SEED,
+    app_for,
+    environment,
+    journal_answers,
+    record_notifications,
+    until,
+)
 
 NARROW = (80, 24)
 HUGE = " ".join(
@@ -33,3 +44,43 @@ async def test_a_huge_answer_then_keys_at_once_reach_the_debrief_without_a_crash
     # run_test re-raises whatever crashed the app (it was `NoMatches: ... 'HeaderTitle'`)
     assert app.return_code in (None, 0)
     assert journal_answers(transcripts, session_id) == [HUGE, ""]
+
+
+class FlakyInterviewer:
+    """An LLM interviewer whose endpoint always fails: its scripted stand-in asks every follow-up."""
+
+    name = "llm"
+
+    def __init__(self) -> None:
+        self.fallback = ScriptedInterviewer()
+        self.fallbacks: list[str] = []
+
+    async def followup(self, context: FollowupContext, on_token: TokenSink | None = None) -> Followup | None:
+        self.fallbacks.append("HTTP 500 from the endpoint")
+        return await self.fallback.followup(context, on_token)
+
+
+async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tmp_path: Path) -> None:
+    env = environment(tmp_path / "transcripts")
+    env.interviewer = flaky = FlakyInterviewer()
+    app = MockloopApp(env, lambda env: env.start(DRILL, seed=SEED))
+    shown = record_notifications(app)
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        assert screen.check_action("retry_llm", ()) is False  # nothing to retry yet
+        for _ in range(2):
+            before = screen.prompt
+            screen.query_one(AnswerBox).editor.text = "I helped with the project and it went fine."
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda b=before: screen.prompt is not b and not screen.busy, "the follow-up")
+        assert len(flaky.fallbacks) == 1, "the failed LLM interviewer stood aside for the second follow-up"
+        notices = [note for note in shown if note.startswith("LLM interviewer unavailable")]
+        assert len(notices) == 1 and "HTTP 500" in notices[0] and "Ctrl+R" in notices[0]
+        await pilot.press("ctrl+r")
+        assert [note for note in shown if note.startswith("Retrying")]
+        assert screen.check_action("retry_llm", ()) is False
+        screen.query_one(AnswerBox).editor.text = "Still vague."
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(flaky.fallbacks) == 2, "the LLM interviewer tried again")

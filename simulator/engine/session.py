@@ -19,17 +19,18 @@ from simulator.domain import Debrief, LoopSpec, Question, RoundGrade, RoundRecor
 from simulator.engine.clock import RoundClock
 from simulator.engine.evidence import OfflineEvidence
 from simulator.engine.picking import pick_questions, recent_question_ids
-from simulator.grading.base import Grader
+from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.debrief import GradedRound, build_debrief
 from simulator.grading.offline import OfflineGrader
 from simulator.grading.requests import from_round
 from simulator.interviewer import FollowupContext, Interviewer
-from simulator.interviewer.base import TokenSink
+from simulator.interviewer.base import Followup, TokenSink
 from simulator.redaction import redact
 from simulator.store import (
     AnswerGiven,
     DebriefReady,
     Event,
+    FallbackUsed,
     FollowupAsked,
     Journal,
     LoopFinished,
@@ -104,6 +105,8 @@ class Session:
         self._listeners: list[Listener] = []
         self._writing = asyncio.Lock()
         self.evidence = OfflineEvidence()
+        self.llm_down: dict[str, str] = {}
+        """Role ("grader", "interviewer") -> why its LLM failed: it stands aside until `retry_llm`."""
 
     # -- starting and resuming -------------------------------------------------------------
 
@@ -234,6 +237,11 @@ class Session:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
+    def retry_llm(self) -> list[str]:
+        """Let the LLM grader and interviewer that failed in this session try again; the roles retried."""
+        roles, self.llm_down = sorted(self.llm_down), {}
+        return roles
+
     def clock(self) -> RoundClock | None:
         """The clock of the round being asked, if any."""
         return None if self.done else self._clock(self._round)
@@ -317,6 +325,10 @@ class Session:
 
     def _applied(self, event: Event) -> None:
         self._builder.apply(event, str(self.journal.path))
+        if isinstance(event, FallbackUsed):
+            self.llm_down[event.role] = event.reason
+            title = self.transcript.rounds[event.round].title
+            self.grading_errors.append(f"round {title}: {event.reason}")
         for listener in list(self._listeners):
             listener(event)
 
@@ -377,7 +389,7 @@ class Session:
                     rubric=self.rubric,
                     offline=await self._offline_so_far(record, since),
                 )
-                followup = await self.interviewer.followup(context, on_token)
+                followup = await self._followup(record, context, on_token)
                 if followup is not None:
                     await self._record(
                         FollowupAsked(round=record.index, text=followup.text, probe_signal=followup.signal)
@@ -388,6 +400,21 @@ class Session:
             await self._record(QuestionAsked(round=record.index, text=question.text, question_id=question.id))
             return self._prompt(record)
         return None
+
+    async def _followup(
+        self, record: RoundRecord, context: FollowupContext, on_token: TokenSink | None
+    ) -> Followup | None:
+        """The interviewer's follow-up; once the LLM interviewer fell back, its stand-in's."""
+        standin: Interviewer | None = getattr(self.interviewer, "fallback", None)
+        if "interviewer" in self.llm_down and standin is not None:
+            return await standin.followup(context, on_token)
+        fallbacks: list[str] = getattr(self.interviewer, "fallbacks", [])
+        before = len(fallbacks)
+        followup = await self.interviewer.followup(context, on_token)
+        if len(fallbacks) > before:
+            reason = f"the {self.interviewer.name} interviewer failed ({fallbacks[-1]}); the scripted one asks"
+            await self._record(FallbackUsed(round=record.index, role="interviewer", reason=reason))
+        return followup
 
     async def _offline_so_far(self, record: RoundRecord, since: list[Turn]) -> RoundGrade | None:
         """The shared offline grade of the answers to the current question (for a one-question
@@ -443,15 +470,20 @@ class Session:
         if isinstance(self.grader, OfflineGrader):
             await self._record(RoundGraded(round=index, grade=await self.evidence.grade(request, self.rubric)))
             return
-        try:
-            grade = await self.grader.grade(request, self.rubric)
-        except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
-            reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
-            self.grading_errors.append(f"round {record.title}: {reason}")
-            grade = (await self.evidence.grade(request, self.rubric)).model_copy(
-                update={"grader": "offline-fallback", "fallback_reason": redact(f"{type(exc).__name__}: {exc}")}
-            )
+        if (down := self.llm_down.get("grader")) is not None:
+            grade = await self._offline_fallback(request, down)
+        else:
+            try:
+                grade = await self.grader.grade(request, self.rubric)
+            except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
+                reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
+                await self._record(FallbackUsed(round=index, role="grader", reason=reason))
+                grade = await self._offline_fallback(request, redact(f"{type(exc).__name__}: {exc}"))
         await self._record(RoundGraded(round=index, grade=grade))
+
+    async def _offline_fallback(self, request: GradeRequest, reason: str) -> RoundGrade:
+        grade = await self.evidence.grade(request, self.rubric)
+        return grade.model_copy(update={"grader": "offline-fallback", "fallback_reason": reason})
 
 
 def _redacted(event: Event) -> Event:

@@ -54,6 +54,14 @@ class FollowupStreamed(Message):
 
 
 @dataclass
+class FellBack(Message):
+    """The engine journaled a fallback: the LLM `role` failed and stands aside for the session."""
+
+    role: str
+    reason: str
+
+
+@dataclass
 class GradingProgress(Message):
     """How many of the loop's rounds have their grade (the engine published a `RoundGraded`)."""
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
-from simulator.tui.messages import GradingProgress, LoopGraded, WorkFailed
+from simulator.tui.messages import FellBack, GradingProgress, LoopGraded, WorkFailed
 from simulator.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
@@ -45,10 +45,21 @@ class GradingScreen(AppScreen[None]):
         self.call_after_refresh(self._finish)  # once mounted: a screen switched away while mounting crashes Header
 
     def _on_event(self, event: Event) -> None:
-        from simulator.store import RoundGraded
+        from simulator.store import FallbackUsed, RoundGraded
 
         if isinstance(event, RoundGraded):
             self.post_message(self._progress())
+        elif isinstance(event, FallbackUsed):
+            self.post_message(FellBack(event.role, event.reason))
+
+    def on_fell_back(self, message: FellBack) -> None:
+        self.notify(
+            f"{message.reason}. The other rounds of this session are graded offline too.",
+            title=f"LLM {message.role} unavailable",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
 
     def _progress(self) -> GradingProgress:
         rounds = self.session.transcript.rounds

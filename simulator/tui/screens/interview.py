@@ -18,13 +18,14 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from simulator.tui.messages import FollowupStreamed, PromptShown, WorkFailed
+from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import AnswerBox, Countdown
 from simulator.tui.widgets.answer import word_count
 
 if TYPE_CHECKING:
     from simulator.engine import Prompt, Session
+    from simulator.store import Event
 
 
 def position_text(prompt: Prompt) -> str:
@@ -42,6 +43,7 @@ class InterviewScreen(AppScreen[None]):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("ctrl+k", "skip", "Skip", priority=True),
         Binding("f6", "pause", "Pause", priority=True),
+        Binding("ctrl+r", "retry_llm", "Retry LLM", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
 
@@ -59,6 +61,7 @@ class InterviewScreen(AppScreen[None]):
         self._overtime_told: set[int] = set()
         """Rounds whose running over time has been announced."""
         self.sub_title = self.session.loop.title
+        self._unsubscribe = session.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,6 +101,27 @@ class InterviewScreen(AppScreen[None]):
             self.post_message(WorkFailed("Could not save the answer", f"{exc.strerror or exc}; your text is kept"))
             return
         self.post_message(PromptShown(prompt))
+
+    def _on_event(self, event: Event) -> None:
+        from simulator.store import FallbackUsed
+
+        if isinstance(event, FallbackUsed):
+            self.post_message(FellBack(event.role, event.reason))
+
+    def on_fell_back(self, message: FellBack) -> None:
+        self.notify(
+            f"{message.reason}. It stands aside for the rest of this session; press Ctrl+R to try the LLM again.",
+            title=f"LLM {message.role} unavailable",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        self.refresh_bindings()
+
+    def action_retry_llm(self) -> None:
+        roles = self.session.retry_llm()
+        self.notify(f"The LLM {' and '.join(roles)} will be tried again from the next answer.", title="Retrying")
+        self.refresh_bindings()
 
     def _stream(self, token: str) -> None:
         self._streamed += token
@@ -149,6 +173,8 @@ class InterviewScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("submit", "skip"):
             return None if self.busy or self.paused else True
+        if action == "retry_llm":
+            return bool(self.session.llm_down)
         return True
 
     def watch_busy(self, busy: bool) -> None:
@@ -222,6 +248,7 @@ class InterviewScreen(AppScreen[None]):
             self.dismiss()
 
     async def on_unmount(self) -> None:
+        self._unsubscribe()
         if self._owns_session:
             self._owns_session = False
             await self.session.close(wait_for_grading=False)
