@@ -1,6 +1,7 @@
 """The engine publishes the events it journals, and grades each answer offline once."""
 
 import asyncio
+import io
 import json
 from pathlib import Path
 
@@ -132,3 +133,22 @@ async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_ret
     await asyncio.gather(*session._grading.values())
     assert grader.calls == 2, "retried"
     await session.close()
+
+
+async def test_plain_mode_says_once_that_the_llm_interviewer_stood_aside(library, tmp_path: Path) -> None:
+    from simulator.plain import PlainRunner
+    from tests.test_tui_never_frozen import FlakyInterviewer
+
+    session = Session.start(
+        "drill-bar-raiser",
+        library=library,
+        directory=tmp_path,
+        grader=OfflineGrader(),
+        interviewer=FlakyInterviewer(),
+        seed=1,
+    )
+    lines = iter([f"{line}\n" for line in [THIN, "."] * 4])
+    out = io.StringIO()
+    assert await PlainRunner(session, lambda: next(lines, ""), out).run() == 0
+    notes = [line for line in out.getvalue().splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "HTTP 500" in notes[0] and "rest of this session" in notes[0]

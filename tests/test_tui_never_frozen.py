@@ -1,7 +1,10 @@
 """The app at 80x24 under keys that come faster than the work (issue 16 rows 1, 6 and 7): a huge
 answer, keys pressed at once after it, and screens that move on while they are still mounting."""
 
+import asyncio
 from pathlib import Path
+
+from textual.widgets import Static
 
 from simulator.interviewer import FollowupContext, ScriptedInterviewer
 from simulator.interviewer.base import Followup, TokenSink
@@ -84,3 +87,37 @@ async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tm
         screen.query_one(AnswerBox).editor.text = "Still vague."
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(flaky.fallbacks) == 2, "the LLM interviewer tried again")
+
+
+class SlowInterviewer:
+    """The scripted interviewer, held until the test lets it speak."""
+
+    name = "scripted"
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.scripted = ScriptedInterviewer()
+
+    async def followup(self, context: FollowupContext, on_token: TokenSink | None = None) -> Followup | None:
+        await self.gate.wait()
+        return await self.scripted.followup(context, on_token)
+
+
+async def test_keys_typed_while_an_answer_is_saved_are_kept_and_the_busy_state_shows(tmp_path: Path) -> None:
+    env = environment(tmp_path / "transcripts")
+    env.interviewer = slow = SlowInterviewer()
+    app = MockloopApp(env, lambda env: env.start(DRILL, seed=SEED))
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        editor = screen.query_one(AnswerBox).editor
+        editor.text = "I helped with the project and it went fine."
+        editor.move_cursor(editor.document.end)
+        await pilot.press("ctrl+s")
+        assert screen.busy
+        assert "saving your answer" in str(screen.query_one("#position", Static).content)
+        await pilot.press(*"next")  # typed at once, while the follow-up is still being chosen
+        slow.gate.set()
+        await until(pilot, lambda: screen.prompt is not None and screen.prompt.kind == "followup", "the follow-up")
+        assert screen.query_one(AnswerBox).text == "next"

@@ -56,6 +56,8 @@ class InterviewScreen(AppScreen[None]):
         self.session = session
         self.prompt: Prompt | None = None
         self._streamed = ""
+        self._sent = ""
+        """The answer being submitted: cleared from the editor when the next prompt shows."""
         self._owns_session = True
         """Closed on unmount unless handed to the grading screen or already closed."""
         self._overtime_told: set[int] = set()
@@ -76,6 +78,7 @@ class InterviewScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#answer-box").border_title = "Your answer"
+        self.query_one(AnswerBox).editor.focus()  # keys typed before the first question shows are kept
         self.set_interval(1.0, self._tick)
         self.busy = True
         self._advance("begin")
@@ -131,7 +134,7 @@ class InterviewScreen(AppScreen[None]):
         self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
 
     def on_work_failed(self, message: WorkFailed) -> None:
-        self.busy = False  # the message goes on to the app, which shows it
+        self.busy, self._sent = False, ""  # the message goes on to the app, which shows it
 
     def on_prompt_shown(self, message: PromptShown) -> None:
         self.busy = False
@@ -147,7 +150,11 @@ class InterviewScreen(AppScreen[None]):
         self.query_one("#question", Markdown).update(self._question_markdown(prompt))
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         box = self.query_one(AnswerBox)
-        box.clear()
+        sent, self._sent = self._sent, ""
+        if sent and box.text.startswith(sent):  # keep what was typed while the answer was being saved
+            box.editor.text = box.text[len(sent) :].lstrip()
+        elif sent:
+            box.clear()
         box.editor.focus()
         self._tick()
 
@@ -191,10 +198,12 @@ class InterviewScreen(AppScreen[None]):
             )
             return
         self.busy = True
+        self._sent = text
         self._advance("submit", text)
 
     def action_skip(self) -> None:
         self.busy = True
+        self._sent = self.query_one(AnswerBox).text  # a draft of the skipped question goes with it
         self._advance("skip")
 
     def action_pause(self) -> None:
