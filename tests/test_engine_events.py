@@ -101,6 +101,15 @@ class BrokenGrader:
         raise RuntimeError("endpoint answered HTML")
 
 
+class FallingBackGrader(BrokenGrader):
+    """Like `LLMGrader` with a fallback grader: the failure comes back as an offline-fallback grade."""
+
+    async def grade(self, request: GradeRequest, rubric: Rubric) -> RoundGrade:
+        self.calls += 1
+        grade = offline.grade_offline(request, rubric)
+        return grade.model_copy(update={"grader": "offline-fallback", "fallback_reason": "HTTP 503"})
+
+
 async def answer_round(session: Session, prompt):
     index = prompt.round_index
     while prompt is not None and prompt.round_index == index:
@@ -108,8 +117,10 @@ async def answer_round(session: Session, prompt):
     return prompt
 
 
-async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_retried(library, tmp_path: Path) -> None:
-    grader = BrokenGrader()
+@pytest.mark.parametrize("grader", [BrokenGrader(), FallingBackGrader()], ids=["raises", "falls-back-itself"])
+async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_retried(
+    library, tmp_path: Path, grader: BrokenGrader
+) -> None:
     session = Session.start(
         "amazon-pm", library=library, directory=tmp_path, grader=grader, interviewer=ScriptedInterviewer(), seed=1
     )
@@ -122,7 +133,7 @@ async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_ret
     assert grader.calls == 1, "after one failure the LLM grader stands aside"
     fallbacks = [e for e in seen if isinstance(e, FallbackUsed)]
     assert [(e.role, e.round) for e in fallbacks] == [("grader", 0)]
-    assert "endpoint answered HTML" in fallbacks[0].reason
+    assert ("HTTP 503" if isinstance(grader, FallingBackGrader) else "endpoint answered HTML") in fallbacks[0].reason
     assert session.grading_errors == [f"round {session.transcript.rounds[0].title}: {fallbacks[0].reason}"]
     assert [r.grade.grader for r in session.transcript.rounds[:2] if r.grade] == ["offline-fallback"] * 2
     journaled = [json.loads(line) for line in session.journal.path.read_text().splitlines()]

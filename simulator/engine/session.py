@@ -479,6 +479,10 @@ class Session:
                 reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
                 await self._record(FallbackUsed(round=index, role="grader", reason=reason))
                 grade = await self._offline_fallback(request, redact(f"{type(exc).__name__}: {exc}"))
+            else:
+                if grade.grader == "offline-fallback":  # the LLM grader's own fallback (`LLMGrader(fallback=...)`)
+                    reason = redact(f"{self.grader.name} grader failed ({grade.fallback_reason}); graded offline")
+                    await self._record(FallbackUsed(round=index, role="grader", reason=reason))
         await self._record(RoundGraded(round=index, grade=grade))
 
     async def _offline_fallback(self, request: GradeRequest, reason: str) -> RoundGrade:
