@@ -13,6 +13,7 @@ from typing import TextIO, TypeVar
 
 from simulator.domain import Debrief, Transcript
 from simulator.engine import Prompt, Session, SessionError
+from simulator.store import Event, FallbackUsed
 
 T = TypeVar("T")
 
@@ -38,6 +39,7 @@ class PlainRunner:
             f"Grader: {s.grader.name}; interviewer: {s.interviewer.name}. "
             "End each answer with a line that is just '.'; '/skip' skips."
         )
+        stop = s.subscribe(self._on_event)
         try:
             return await self._loop()
         except SessionError as exc:
@@ -51,6 +53,12 @@ class PlainRunner:
             await s.close(wait_for_grading=False)
             self._stopped("Interrupted")
             raise
+        finally:
+            stop()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, FallbackUsed) and event.role == "interviewer":  # the grader's are listed at the end
+            self.say(f"\nnote: {event.reason}; it stands aside for the rest of this session.")
 
     async def _loop(self) -> int:
         s = self.session

@@ -8,26 +8,29 @@ then through the same builder that replays journals, so resume and live runs can
 
 import asyncio
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from simulator.content import Library
-from simulator.domain import Debrief, LoopSpec, Question, RoundRecord, Rubric, Transcript
+from simulator.domain import Debrief, LoopSpec, Question, RoundGrade, RoundRecord, Rubric, Transcript, Turn
 from simulator.engine.clock import RoundClock
+from simulator.engine.evidence import OfflineEvidence
 from simulator.engine.picking import pick_questions, recent_question_ids
-from simulator.grading.base import Grader
+from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.debrief import GradedRound, build_debrief
-from simulator.grading.offline import grade_offline
+from simulator.grading.offline import OfflineGrader
 from simulator.grading.requests import from_round
 from simulator.interviewer import FollowupContext, Interviewer
-from simulator.interviewer.base import TokenSink
+from simulator.interviewer.base import Followup, TokenSink
 from simulator.redaction import redact
 from simulator.store import (
     AnswerGiven,
     DebriefReady,
     Event,
+    FallbackUsed,
     FollowupAsked,
     Journal,
     LoopFinished,
@@ -65,6 +68,12 @@ class Prompt:
     followup_number: int
     minutes: int
     question_id: str | None = None
+    question_text: str = ""
+    """The main question being asked (for a follow-up, the question it follows)."""
+
+
+Listener = Callable[[Event], None]
+"""Called with each event once it is on disk and applied to the transcript, on the event loop."""
 
 
 def _now() -> datetime:
@@ -93,6 +102,11 @@ class Session:
         self._grading: dict[int, asyncio.Task[None]] = {}
         self._clocks: dict[int, RoundClock] = {}
         self._round = 0
+        self._listeners: list[Listener] = []
+        self._writing = asyncio.Lock()
+        self.evidence = OfflineEvidence()
+        self.llm_down: dict[str, str] = {}
+        """Role ("grader", "interviewer") -> why its LLM failed: it stands aside until `retry_llm`."""
 
     # -- starting and resuming -------------------------------------------------------------
 
@@ -134,7 +148,7 @@ class Session:
             interviewer=interviewer,
             directory=directory,
         )
-        session._record(
+        session._record_now(
             LoopStarted(
                 id=journal.id,
                 loop=loop.id,
@@ -218,6 +232,16 @@ class Session:
     def done(self) -> bool:
         return self._round >= len(self.transcript.rounds)
 
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` with every event from now on; returns the function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def retry_llm(self) -> list[str]:
+        """Let the LLM grader and interviewer that failed in this session try again; the roles retried."""
+        roles, self.llm_down = sorted(self.llm_down), {}
+        return roles
+
     def clock(self) -> RoundClock | None:
         """The clock of the round being asked, if any."""
         return None if self.done else self._clock(self._round)
@@ -261,10 +285,10 @@ class Session:
                 for r in self.transcript.rounds
                 if r.grade is not None
             ]
-            self._record(DebriefReady(debrief=build_debrief(graded, self.rubric)))
-            self._record(LoopFinished())
+            await self._record(DebriefReady(debrief=build_debrief(graded, self.rubric)))
+            await self._record(LoopFinished())
         try:
-            write_final(self.transcript, self.directory)
+            await asyncio.to_thread(write_final, self.transcript, self.directory)
         except OSError as exc:
             raise SessionError(
                 f"could not write the final transcript in {self.directory} ({exc.strerror or exc}); "
@@ -286,10 +310,27 @@ class Session:
 
     # -- the loop ------------------------------------------------------------------------------
 
-    def _record(self, event: Event) -> None:
+    def _record_now(self, event: Event) -> None:
+        self._applied(self._written(event))
+
+    async def _record(self, event: Event) -> None:
+        """Journal `event` (redacted and fsynced off the event loop), then apply and publish it."""
+        async with self._writing:
+            self._applied(await asyncio.to_thread(self._written, event))
+
+    def _written(self, event: Event) -> Event:
         event = _redacted(event)
         self.journal.append(event)
+        return event
+
+    def _applied(self, event: Event) -> None:
         self._builder.apply(event, str(self.journal.path))
+        if isinstance(event, FallbackUsed):
+            self.llm_down[event.role] = event.reason
+            title = self.transcript.rounds[event.round].title
+            self.grading_errors.append(f"round {title}: {event.reason}")
+        for listener in list(self._listeners):
+            listener(event)
 
     def _clock(self, index: int) -> RoundClock:
         if index not in self._clocks:
@@ -304,7 +345,7 @@ class Session:
         if self.current is None:
             raise SessionError("there is no question to answer")
         record = self.transcript.rounds[self.current.round_index]
-        self._record(AnswerGiven(round=record.index, turn=len(record.turns) - 1, text=text, skipped=skipped))
+        await self._record(AnswerGiven(round=record.index, turn=len(record.turns) - 1, text=text, skipped=skipped))
         self.current = await self._advance(on_token)
         return self.current
 
@@ -316,14 +357,14 @@ class Session:
                 self._round += 1
                 continue
             if record.started_at is None:
-                self._record(RoundStarted(round=record.index))
+                await self._record(RoundStarted(round=record.index))
             self._clock(record.index).start()
             prompt = await self._next_in_round(record, on_token)
             if prompt is not None:
                 return prompt
             clock = self._clock(record.index)
             clock.pause()
-            self._record(RoundEnded(round=record.index, seconds_used=round(clock.used, 1), overran=clock.overran))
+            await self._record(RoundEnded(round=record.index, seconds_used=round(clock.used, 1), overran=clock.overran))
             self._schedule_grading(record.index)
             self._round += 1
         return None
@@ -346,16 +387,41 @@ class Session:
                     asked=asked,
                     remaining=record.max_followups - len(asked),
                     rubric=self.rubric,
+                    offline=await self._offline_so_far(record, since),
                 )
-                followup = await self.interviewer.followup(context, on_token)
+                followup = await self._followup(record, context, on_token)
                 if followup is not None:
-                    self._record(FollowupAsked(round=record.index, text=followup.text, probe_signal=followup.signal))
+                    await self._record(
+                        FollowupAsked(round=record.index, text=followup.text, probe_signal=followup.signal)
+                    )
                     return self._prompt(record)
         if len(mains) < len(record.question_ids):
             question = self._planned_question(record, len(mains))
-            self._record(QuestionAsked(round=record.index, text=question.text, question_id=question.id))
+            await self._record(QuestionAsked(round=record.index, text=question.text, question_id=question.id))
             return self._prompt(record)
         return None
+
+    async def _followup(
+        self, record: RoundRecord, context: FollowupContext, on_token: TokenSink | None
+    ) -> Followup | None:
+        """The interviewer's follow-up; once the LLM interviewer fell back, its stand-in's."""
+        standin: Interviewer | None = getattr(self.interviewer, "fallback", None)
+        if "interviewer" in self.llm_down and standin is not None:
+            return await standin.followup(context, on_token)
+        fallbacks: list[str] = getattr(self.interviewer, "fallbacks", [])
+        before = len(fallbacks)
+        followup = await self.interviewer.followup(context, on_token)
+        if len(fallbacks) > before:
+            reason = f"the {self.interviewer.name} interviewer failed ({fallbacks[-1]}); the scripted one asks"
+            await self._record(FallbackUsed(round=record.index, role="interviewer", reason=reason))
+        return followup
+
+    async def _offline_so_far(self, record: RoundRecord, since: list[Turn]) -> RoundGrade | None:
+        """The shared offline grade of the answers to the current question (for a one-question
+        round, the very request the round is graded with at its end)."""
+        if self.rubric.round_for(record.type) is None:
+            return None
+        return await self.evidence.grade(from_round(record.model_copy(update={"turns": since})), self.rubric)
 
     def _planned_question(self, record: RoundRecord, position: int) -> Question:
         """The question planned at `position`, or, if the banks no longer have it (the content changed
@@ -390,6 +456,7 @@ class Session:
             followup_number=followups,
             minutes=record.minutes,
             question_id=turns[mains[-1]].question_id if mains else None,
+            question_text=turns[mains[-1]].text if mains else turn.text,
         )
 
     def _schedule_grading(self, index: int) -> None:
@@ -400,15 +467,27 @@ class Session:
     async def _grade_round(self, index: int) -> None:
         record = self.transcript.rounds[index]
         request = from_round(record)
-        try:
-            grade = await self.grader.grade(request, self.rubric)
-        except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
-            reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
-            self.grading_errors.append(f"round {record.title}: {reason}")
-            grade = grade_offline(request, self.rubric).model_copy(
-                update={"grader": "offline-fallback", "fallback_reason": redact(f"{type(exc).__name__}: {exc}")}
-            )
-        self._record(RoundGraded(round=index, grade=grade))
+        if isinstance(self.grader, OfflineGrader):
+            await self._record(RoundGraded(round=index, grade=await self.evidence.grade(request, self.rubric)))
+            return
+        if (down := self.llm_down.get("grader")) is not None:
+            grade = await self._offline_fallback(request, down)
+        else:
+            try:
+                grade = await self.grader.grade(request, self.rubric)
+            except Exception as exc:  # whatever the grader does, the round is graded offline and the loop goes on
+                reason = redact(f"{self.grader.name} grader failed ({exc}); graded offline")
+                await self._record(FallbackUsed(round=index, role="grader", reason=reason))
+                grade = await self._offline_fallback(request, redact(f"{type(exc).__name__}: {exc}"))
+            else:
+                if grade.grader == "offline-fallback":  # the LLM grader's own fallback (`LLMGrader(fallback=...)`)
+                    reason = redact(f"{self.grader.name} grader failed ({grade.fallback_reason}); graded offline")
+                    await self._record(FallbackUsed(round=index, role="grader", reason=reason))
+        await self._record(RoundGraded(round=index, grade=grade))
+
+    async def _offline_fallback(self, request: GradeRequest, reason: str) -> RoundGrade:
+        grade = await self.evidence.grade(request, self.rubric)
+        return grade.model_copy(update={"grader": "offline-fallback", "fallback_reason": reason})
 
 
 def _redacted(event: Event) -> Event:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from simulator.domain import Question, Rubric
+from simulator.domain import Question, RoundGrade, Rubric
 
 TokenSink = Callable[[str], None]
 
@@ -29,6 +29,8 @@ class FollowupContext:
     remaining: int
     """How many more follow-ups the round allows on this question."""
     rubric: Rubric
+    offline: RoundGrade | None = None
+    """The offline grade of `answers`, computed once by the engine and shared; None: not given."""
 
 
 class Interviewer(Protocol):

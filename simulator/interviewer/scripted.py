@@ -33,7 +33,7 @@ def _thin_signals(context: FollowupContext, answer: str) -> set[str]:
     rubric = context.rubric
     if rubric.round_for(context.round_type) is None:
         return {p.signal for p in context.question.probes}
-    grade = grade_offline(GradeRequest(context.round_type, context.question.text, answer), rubric)
+    grade = context.offline or grade_offline(GradeRequest(context.round_type, context.question.text, answer), rubric)
     return {
         probe.signal
         for probe in context.question.probes

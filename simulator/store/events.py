@@ -72,6 +72,16 @@ class AnswerGiven(_Event):
     skipped: bool = False
 
 
+class FallbackUsed(_Event):
+    """The LLM grader or interviewer failed; the offline grader or scripted interviewer stood in,
+    and does for the rest of the session unless the user asks to try the LLM again."""
+
+    type: Literal["fallback"] = "fallback"
+    round: int
+    role: Literal["grader", "interviewer"]
+    reason: str
+
+
 class RoundEnded(_Event):
     type: Literal["round_ended"] = "round_ended"
     round: int
@@ -100,6 +110,7 @@ Event = Annotated[
     | QuestionAsked
     | FollowupAsked
     | AnswerGiven
+    | FallbackUsed
     | RoundEnded
     | RoundGraded
     | DebriefReady

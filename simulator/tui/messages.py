@@ -54,6 +54,25 @@ class FollowupStreamed(Message):
 
 
 @dataclass
+class FellBack(Message):
+    """The engine journaled a fallback: the LLM `role` failed and stands aside for the session."""
+
+    role: str
+    reason: str
+
+
+@dataclass
+class GradingProgress(Message):
+    """How many of the loop's rounds have their grade (the engine published a `RoundGraded`)."""
+
+    graded: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, GradingProgress)
+
+
+@dataclass
 class LoopGraded(Message):
     transcript: Transcript
     problems: list[str] = field(default_factory=list)

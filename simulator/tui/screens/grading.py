@@ -10,11 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
-from simulator.tui.messages import LoopGraded, WorkFailed
+from simulator.tui.messages import FellBack, GradingProgress, LoopGraded, WorkFailed
 from simulator.tui.screens.base import AppScreen
 
 if TYPE_CHECKING:
     from simulator.engine import Session
+    from simulator.store import Event
 
 
 class GradingScreen(AppScreen[None]):
@@ -26,6 +27,7 @@ class GradingScreen(AppScreen[None]):
         self.session = session
         self.failed = False
         self._owns_session = True
+        self._unsubscribe = session.subscribe(self._on_event)
         self.sub_title = self.session.loop.title
 
     def compose(self) -> ComposeResult:
@@ -39,15 +41,34 @@ class GradingScreen(AppScreen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_interval(0.2, self._progress)
-        self._finish()
+        self.post_message(self._progress())
+        self.call_after_refresh(self._finish)  # once mounted: a screen switched away while mounting crashes Header
 
-    def _progress(self) -> None:
+    def _on_event(self, event: Event) -> None:
+        from simulator.store import FallbackUsed, RoundGraded
+
+        if isinstance(event, RoundGraded):
+            self.post_message(self._progress())
+        elif isinstance(event, FallbackUsed):
+            self.post_message(FellBack(event.role, event.reason))
+
+    def on_fell_back(self, message: FellBack) -> None:
+        self.notify(
+            f"{message.reason}. The other rounds of this session are graded offline too.",
+            title=f"LLM {message.role} unavailable",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+
+    def _progress(self) -> GradingProgress:
         rounds = self.session.transcript.rounds
-        graded = sum(1 for r in rounds if r.grade is not None)
-        self.query_one(ProgressBar).update(progress=graded)
+        return GradingProgress(sum(1 for r in rounds if r.grade is not None), len(rounds))
+
+    def on_grading_progress(self, message: GradingProgress) -> None:
+        self.query_one(ProgressBar).update(progress=message.graded)
         if not self.failed:
-            self.query_one("#grading-status", Static).update(f"{graded} of {len(rounds)} rounds graded")
+            self.query_one("#grading-status", Static).update(f"{message.graded} of {message.total} rounds graded")
 
     @work(exclusive=True, group="grading", exit_on_error=False)
     async def _finish(self) -> None:
@@ -84,5 +105,6 @@ class GradingScreen(AppScreen[None]):
         self.app.switch_screen(DebriefScreen(message.transcript, message.problems))
 
     async def on_unmount(self) -> None:
+        self._unsubscribe()
         if self._owns_session:
             await self.session.close(wait_for_grading=False)

@@ -18,13 +18,14 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from simulator.tui.messages import FollowupStreamed, PromptShown, WorkFailed
+from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import AnswerBox, Countdown
 from simulator.tui.widgets.answer import word_count
 
 if TYPE_CHECKING:
     from simulator.engine import Prompt, Session
+    from simulator.store import Event
 
 
 def position_text(prompt: Prompt) -> str:
@@ -42,6 +43,7 @@ class InterviewScreen(AppScreen[None]):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("ctrl+k", "skip", "Skip", priority=True),
         Binding("f6", "pause", "Pause", priority=True),
+        Binding("ctrl+r", "retry_llm", "Retry LLM", priority=True),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
 
@@ -54,11 +56,14 @@ class InterviewScreen(AppScreen[None]):
         self.session = session
         self.prompt: Prompt | None = None
         self._streamed = ""
+        self._sent = ""
+        """The answer being submitted: cleared from the editor when the next prompt shows."""
         self._owns_session = True
         """Closed on unmount unless handed to the grading screen or already closed."""
         self._overtime_told: set[int] = set()
         """Rounds whose running over time has been announced."""
         self.sub_title = self.session.loop.title
+        self._unsubscribe = session.subscribe(self._on_event)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,6 +78,7 @@ class InterviewScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#answer-box").border_title = "Your answer"
+        self.query_one(AnswerBox).editor.focus()  # keys typed before the first question shows are kept
         self.set_interval(1.0, self._tick)
         self.busy = True
         self._advance("begin")
@@ -99,6 +105,27 @@ class InterviewScreen(AppScreen[None]):
             return
         self.post_message(PromptShown(prompt))
 
+    def _on_event(self, event: Event) -> None:
+        from simulator.store import FallbackUsed
+
+        if isinstance(event, FallbackUsed):
+            self.post_message(FellBack(event.role, event.reason))
+
+    def on_fell_back(self, message: FellBack) -> None:
+        self.notify(
+            f"{message.reason}. It stands aside for the rest of this session; press Ctrl+R to try the LLM again.",
+            title=f"LLM {message.role} unavailable",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        self.refresh_bindings()
+
+    def action_retry_llm(self) -> None:
+        roles = self.session.retry_llm()
+        self.notify(f"The LLM {' and '.join(roles)} will be tried again from the next answer.", title="Retrying")
+        self.refresh_bindings()
+
     def _stream(self, token: str) -> None:
         self._streamed += token
         self.post_message(FollowupStreamed(self._streamed))
@@ -107,7 +134,7 @@ class InterviewScreen(AppScreen[None]):
         self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
 
     def on_work_failed(self, message: WorkFailed) -> None:
-        self.busy = False  # the message goes on to the app, which shows it
+        self.busy, self._sent = False, ""  # the message goes on to the app, which shows it
 
     def on_prompt_shown(self, message: PromptShown) -> None:
         self.busy = False
@@ -123,16 +150,18 @@ class InterviewScreen(AppScreen[None]):
         self.query_one("#question", Markdown).update(self._question_markdown(prompt))
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         box = self.query_one(AnswerBox)
-        box.clear()
+        sent, self._sent = self._sent, ""
+        if sent and box.text.startswith(sent):  # keep what was typed while the answer was being saved
+            box.editor.text = box.text[len(sent) :].lstrip()
+        elif sent:
+            box.clear()
         box.editor.focus()
         self._tick()
 
     def _question_markdown(self, prompt: Prompt) -> str:
         if prompt.kind == "question":
             return prompt.text
-        turns = self.session.transcript.rounds[prompt.round_index].turns
-        main = next((t.text for t in reversed(turns) if t.kind == "question"), "")
-        quoted = "\n".join(f"> {line}" for line in main.splitlines())
+        quoted = "\n".join(f"> {line}" for line in prompt.question_text.splitlines())
         return f"{quoted}\n\n**Follow-up {prompt.followup_number}:** {prompt.text}"
 
     def _tick(self) -> None:
@@ -151,10 +180,15 @@ class InterviewScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("submit", "skip"):
             return None if self.busy or self.paused else True
+        if action == "retry_llm":
+            return bool(self.session.llm_down)
         return True
 
-    def watch_busy(self) -> None:
-        self.refresh_bindings()
+    def watch_busy(self, busy: bool) -> None:
+        """Keys are checked against `busy` when pressed; the footer is not redrawn for it (that
+        cost more than the submit), the position line says what is going on instead."""
+        if busy and self.prompt is not None:
+            self.query_one("#position", Static).update(f"{position_text(self.prompt)} · saving your answer…")
 
     def action_submit(self) -> None:
         text = self.query_one(AnswerBox).text
@@ -164,10 +198,12 @@ class InterviewScreen(AppScreen[None]):
             )
             return
         self.busy = True
+        self._sent = text
         self._advance("submit", text)
 
     def action_skip(self) -> None:
         self.busy = True
+        self._sent = self.query_one(AnswerBox).text  # a draft of the skipped question goes with it
         self._advance("skip")
 
     def action_pause(self) -> None:
@@ -221,6 +257,7 @@ class InterviewScreen(AppScreen[None]):
             self.dismiss()
 
     async def on_unmount(self) -> None:
+        self._unsubscribe()
         if self._owns_session:
             self._owns_session = False
             await self.session.close(wait_for_grading=False)
