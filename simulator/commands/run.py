@@ -2,11 +2,12 @@
 
 import argparse
 import asyncio
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_parser, fail
+from simulator.commands.common import NO_TERMINAL, add_parser, fail, has_terminal
 
 
 def register(sub: Any) -> None:
@@ -30,7 +31,11 @@ def register(sub: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain text on stdin/stdout, no TUI (the default when stdin or stdout is not a terminal)",
+    )
     parser.add_argument(
         "--grader",
         choices=("offline", "llm"),
@@ -70,10 +75,15 @@ def _go(args: argparse.Namespace, open_session: Any) -> int:
         session = open_session(env)  # an unknown loop or nothing to resume: one line, before any screen
     except SessionError as exc:
         return fail(str(exc))
-    if not args.plain:
+    if not args.plain and has_terminal():
         from simulator.tui.app import run_app
 
         return run_app(env, lambda _env: session)
+    if not args.plain:
+        print(f"mockloop: {NO_TERMINAL}: plain mode (--plain)", file=sys.stderr)
     from simulator.plain import PlainRunner
 
-    return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout).run())
+    resume = f"mockloop resume {session.id} --plain"
+    if args.transcripts_dir is not None:
+        resume += f" --transcripts-dir {shlex.quote(str(args.transcripts_dir))}"
+    return asyncio.run(PlainRunner(session, sys.stdin.readline, sys.stdout, resume).run())
