@@ -68,7 +68,7 @@ def _list(args: argparse.Namespace) -> int:
         print_json([session.model_dump(mode="json") for session in sessions])
         return 0
     if not sessions:
-        print(f"no transcripts in {directory}")
+        print(f"no sessions saved in {directory}{os.sep} yet: `mockloop run LOOP` starts one (`mockloop loops list`)")
         return 0
     rows = [
         [

@@ -4,6 +4,7 @@ A file earlier on the search path overrides one with the same id later on the pa
 with the same id in one directory are a problem.
 """
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ class Source:
 class UnknownId(LookupError):
     def __init__(self, kind: str, wanted: str, known: list[str]) -> None:
         self.kind, self.wanted, self.known = kind, wanted, known
-        super().__init__(f"unknown {kind} {wanted!r}; expected one of: {', '.join(sorted(known))}")
+        close = difflib.get_close_matches(wanted.lower(), known, n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        super().__init__(f"unknown {kind} {wanted!r}{guess}; expected one of: {', '.join(sorted(known))}")
 
 
 class BrokenContent(LookupError):

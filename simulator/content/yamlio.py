@@ -24,9 +24,13 @@ def _parser() -> YAML:
 def read_yaml(path: Path, text: str | None = None) -> Any:
     """Parse one file; raise ContentError (never a traceback) when it is unreadable or empty."""
     try:
-        source = path.read_text(encoding="utf-8") if text is None else text
+        source = path.read_bytes().decode("utf-8") if text is None else text
     except UnicodeDecodeError as exc:
-        raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+        line, col = _byte_line_col(exc.object, exc.start)
+        bad = exc.object[exc.start : exc.end].hex(" ")
+        raise ContentError(
+            [Problem(path, line, col, "", f"not UTF-8 text: byte {bad} ({exc.reason}); save the file as UTF-8")]
+        ) from None
     except OSError as exc:
         raise ContentError([Problem(path, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
     if deep := _DEEP.search(source):  # refused before the parser recurses through it (seconds, at 20,000 deep)
@@ -82,6 +86,12 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
     if bad := non_finite(data):
         raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])
     return data
+
+
+def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte `offset` of undecodable `data`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
