@@ -14,6 +14,7 @@ from simulator.store.events import (
     RoundEnded,
     RoundGraded,
     RoundInfo,
+    RoundPaused,
     RoundStarted,
 )
 from simulator.store.export import to_json, to_markdown
@@ -35,6 +36,7 @@ __all__ = [
     "RoundEnded",
     "RoundGraded",
     "RoundInfo",
+    "RoundPaused",
     "RoundStarted",
     "SessionSummary",
     "TranscriptBuilder",
