@@ -60,3 +60,102 @@ async def test_time_away_from_a_paused_loop_is_not_on_the_clock(transcripts: Pat
         await asyncio.sleep(2.0)
         again = await resume_from_home(pilot, app)
         assert paused_again - 0.2 < again < paused_again + 1.0, (paused_again, again)
+
+
+async def test_regrading_a_transcript_shows_the_new_scores_in_the_body(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Markdown, Select
+
+    from simulator.grading.offline import OfflineGrader
+    from simulator.store import to_markdown
+    from simulator.tui.regrade import regrade
+    from simulator.tui.screens.browser import BrowserScreen
+    from simulator.tui.screens.dialogs import RegradeDialog
+    from simulator.tui.screens.transcript import TranscriptScreen
+    from tests.test_tui_support import home_ready, library, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        table = app.screen.query_one("#sessions", DataTable)
+        table.move_cursor(row=table.get_row_index(ids[3]))
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TranscriptScreen) and app.screen.shown, "the transcript")
+        viewer = app.screen
+        assert isinstance(viewer, TranscriptScreen) and viewer.original is not None
+        before = viewer.query_one(Markdown).source
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, RegradeDialog), "the re-grade dialog")
+        app.screen.query_one("#rubric", Select).value = "base"
+        await pilot.pause()
+        await pilot.click("#go")
+        await until(pilot, lambda: app.screen is viewer and viewer.variant, "the re-graded transcript")
+        expected = to_markdown(await regrade(viewer.original, library().rubric("base"), OfflineGrader()))
+        await until(pilot, lambda: viewer.query_one(Markdown).source == expected, "the re-graded body", timeout=5)
+        assert expected != before and "rubric `base`" in viewer.query_one(Markdown).source
+
+
+async def test_home_at_80x24_shows_loop_ids_a_description_and_no_cut_text(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from tests.test_tui_support import home_ready
+
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: app.screen.query_one("#recent", DataTable).row_count, "the recent sessions")
+        loops = app.screen.query_one("#loops", DataTable)
+        assert loops.get_row_at(loops.get_row_index("amazon-pm"))[0] == "amazon-pm"
+        for table_id in ("#loops", "#recent"):
+            table = app.screen.query_one(table_id, DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, table_id  # nothing cut
+        recent = app.screen.query_one("#recent", DataTable)
+        assert "None yet" in [str(cell) for cell in recent.get_row_at(0)]
+        for pane_id in ("#loops-pane", "#recent-pane", "#trend-pane"):
+            pane = app.screen.query_one(pane_id)
+            assert len(str(pane.border_title)) <= pane.size.width - 4, pane_id
+        about = app.screen.query_one("#loop-about", Static)
+        first = loops.coordinate_to_cell_key((loops.cursor_row, 0)).row_key.value
+        assert str(about.content).startswith(("Amazon", "Alibaba")) and about.size.height >= 1
+        loops.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        second = loops.coordinate_to_cell_key((loops.cursor_row, 0)).row_key.value
+        assert second != first and app.env is not None
+        description = app.env.library.loop(str(second)).description
+        assert description.split(". ")[0].rstrip(".") in str(about.content)
+        assert about.virtual_size.height <= about.size.height  # wrapped, not cut
+
+
+async def test_the_debrief_keeps_signal_names_in_view_and_shows_graders_and_flags(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.store import read_transcript
+    from simulator.tui.screens.debrief import DebriefScreen
+    from simulator.tui.widgets import GradesTable
+    from tests.test_tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    transcript = read_transcript(transcripts / f"{ids[0]}.json")
+    record = transcript.rounds[0]
+    assert record.grade is not None
+    fallback = record.grade.model_copy(
+        update={
+            "grader": "offline-fallback",
+            "fallback_reason": "LLMTimeout: no reply in 30 s",
+            "flags": ["prompt-injection"],
+        }
+    )
+    transcript.rounds[0] = record.model_copy(update={"grade": fallback})
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        app.push_screen(DebriefScreen(transcript, transcripts))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        assert app.screen.query_one(GradesTable).fixed_columns == 1
+        note = str(app.screen.query_one("#round-note-0", Static).content)
+        assert "graded by offline-fallback (fallback: LLMTimeout: no reply in 30 s)" in note
+        assert "flags: prompt-injection" in note
