@@ -159,3 +159,26 @@ async def test_the_debrief_keeps_signal_names_in_view_and_shows_graders_and_flag
         note = str(app.screen.query_one("#round-note-0", Static).content)
         assert "graded by offline-fallback (fallback: LLMTimeout: no reply in 30 s)" in note
         assert "flags: prompt-injection" in note
+
+
+async def test_down_in_the_filter_box_moves_to_the_list_and_r_acts_on_it(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Input
+
+    from simulator.tui.screens.browser import BrowserScreen
+    from tests.test_tui_support import UNFINISHED_ID, home_ready, seed_sessions
+
+    await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        browser = app.screen
+        await pilot.press("slash", *"unfinished")
+        assert browser.query_one("#sessions", DataTable).row_count == 1
+        await pilot.press("down")
+        assert app.focused is browser.query_one("#sessions", DataTable)
+        await pilot.press("r")
+        assert browser.query_one("#filter", Input).value == "unfinished"  # not typed into the filter
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the interview")
+        assert isinstance(app.screen, InterviewScreen) and app.screen.session.id == UNFINISHED_ID
