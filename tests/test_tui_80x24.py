@@ -182,3 +182,32 @@ async def test_down_in_the_filter_box_moves_to_the_list_and_r_acts_on_it(transcr
         assert browser.query_one("#filter", Input).value == "unfinished"  # not typed into the filter
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the interview")
         assert isinstance(app.screen, InterviewScreen) and app.screen.session.id == UNFINISHED_ID
+
+
+async def test_the_longest_question_and_its_follow_ups_are_never_cut_at_80x24(
+    transcripts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.containers import VerticalScroll
+
+    import simulator.engine.session as session_module
+    from tests.test_tui_support import library
+
+    longest = max(library().questions_for("execution"), key=lambda q: len(q.text))
+    monkeypatch.setattr(session_module, "pick_questions", lambda loop, lib, rng, avoid: [[longest.id]])
+    app = app_for(transcripts, lambda env: env.start("drill-execution", seed=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        seen = 0
+        while isinstance(app.screen, InterviewScreen):
+            screen = app.screen
+            prompt = screen.prompt
+            assert prompt is not None
+            await pilot.pause()
+            pane = screen.query_one("#question-pane", VerticalScroll)
+            assert pane.virtual_size.height <= pane.scrollable_content_region.height, (
+                f"{prompt.kind} {prompt.followup_number}: {pane.virtual_size.height} lines in a pane of "
+                f"{pane.scrollable_content_region.height}"
+            )
+            seen += prompt.kind == "followup"
+            await answer(pilot, "We shipped.")
+        assert seen >= 1
