@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _open_app(args: argparse.Namespace) -> int:
     """Home. The app builds its workspace (settings, content library, grader) in a worker once
     Home is painted: building it here would hold the first paint back by ~0.6 s."""
+    from simulator.commands.common import NO_TERMINAL, fail, has_terminal
+
+    if not has_terminal():
+        return fail(f"{NO_TERMINAL}; to answer from a pipe or a file use `mockloop run LOOP --plain`", 2)
     from simulator.tui.app import run_app
 
     return run_app(None, None)

@@ -1,8 +1,8 @@
 """Plain mode: a loop on stdin/stdout, for screen readers, scripts and CI.
 
 An answer is the text up to a line that is exactly `.`; a line `/skip` skips the question; end
-of input stops the loop with everything saved (resume it with `mockloop resume`). Follow-ups are
-printed word by word as the interviewer speaks them.
+of input stops the loop with everything saved (resume it with `mockloop resume ID --plain`). Follow-ups
+are printed word by word as the interviewer speaks them.
 """
 
 import asyncio
@@ -21,8 +21,12 @@ END, SKIP = ".", "/skip"
 
 
 class PlainRunner:
-    def __init__(self, session: Session, read_line: Callable[[], str], out: TextIO) -> None:
+    def __init__(
+        self, session: Session, read_line: Callable[[], str], out: TextIO, resume_command: str | None = None
+    ) -> None:
         self.session, self._read_line, self.out = session, read_line, out
+        self.resume_command = resume_command or f"mockloop resume {session.id} --plain"
+        """What the end-of-input hint tells to type (with the transcripts dir the run was given)."""
         self._streamed: str | None = None
         """The follow-up printed so far as it streamed in, until its prompt is shown."""
         self._typed: list[str] = []
@@ -63,6 +67,8 @@ class PlainRunner:
     async def _loop(self) -> int:
         s = self.session
         prompt = await s.begin(self._on_token)
+        if prompt is not None and prompt.kind == "followup":  # resumed at a follow-up: first the question it follows
+            self._show_question_of(prompt)
         while prompt is not None:
             self._show(prompt)
             answer, ended = await _in_daemon_thread(self._read_answer)
@@ -101,10 +107,7 @@ class PlainRunner:
         if streamed is not None:
             self.say(" ..." if replaced else "")  # end the line the follow-up streamed on
         if prompt.kind == "question":
-            self.say(
-                f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
-                f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} =="
-            )
+            self.say(self._round_line(prompt))
         elif streamed is None:
             self.say(f"\n-- Follow-up {prompt.followup_number} --")
         clock = self.session.clock()
@@ -113,6 +116,20 @@ class PlainRunner:
         if streamed is None or replaced:
             self.say(prompt.text)  # not streamed, or the interviewer replaced what it had begun to say
         self.say("> (end with '.')")
+
+    def _show_question_of(self, prompt: Prompt) -> None:
+        turns = self.session.transcript.rounds[prompt.round_index].turns
+        question = next((t.text for t in reversed(turns) if t.kind == "question"), None)
+        self.say(self._round_line(prompt))
+        if question is not None:
+            self.say(question)
+
+    @staticmethod
+    def _round_line(prompt: Prompt) -> str:
+        return (
+            f"\n== Round {prompt.round_index + 1} of {prompt.round_count}: {prompt.round_title} "
+            f"({prompt.minutes} min) - question {prompt.question_number} of {prompt.question_count} =="
+        )
 
     def _read_answer(self) -> tuple[str, bool]:
         """(text up to a '.' line, or '/skip'; whether the input ended before the '.').
@@ -133,7 +150,7 @@ class PlainRunner:
     def _stopped(self, why: str = "End of input") -> int:
         s = self.session
         self.say(f"\n{why}: stopped. Everything you submitted is saved in session {s.id}.")
-        self.say(f"Resume with: mockloop resume {s.id}")
+        self.say(f"Resume with: {self.resume_command}")
         return 0
 
 

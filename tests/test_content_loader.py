@@ -172,15 +172,29 @@ rounds:
     assert all(":8:" in m and "rounds[1].type" in m for m in messages)
 
 
-def test_a_broken_working_copy_is_not_silently_replaced(tmp_path: Path) -> None:
+def test_a_broken_working_copy_falls_back_to_the_shipped_one_with_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "work" / "rubrics" / "mini.yaml", "id: mini\ntitle: [unclosed\n")
+    shipped = write(tmp_path / "shipped" / "rubrics" / "mini.yaml", GOOD_RUBRIC)
+    lib = load_library([tmp_path / "work", tmp_path / "shipped"])
+    assert lib.rubric("mini").title == "Mini rubric"
+    messages = [str(p) for p in lib.problems]
+    assert any(":3:1: YAML syntax error" in m for m in messages)
+    assert any(
+        m.startswith(
+            str(tmp_path / "work" / "rubrics" / "mini.yaml") + ":3:1: warning: skipped, this copy of rubric 'mini' "
+            f"does not load; {shipped} is used until you fix it"
+        )
+        for m in messages
+    ), messages
+
+
+def test_a_broken_file_with_no_other_copy_is_broken_not_missing(tmp_path: Path) -> None:
     from simulator.content.library import BrokenContent
 
     write(tmp_path / "work" / "rubrics" / "mini.yaml", "id: mini\ntitle: [unclosed\n")
-    write(tmp_path / "shipped" / "rubrics" / "mini.yaml", GOOD_RUBRIC)
-    lib = load_library([tmp_path / "work", tmp_path / "shipped"])
+    lib = load_library([tmp_path / "work"])
     with pytest.raises(BrokenContent, match=r"mini\.yaml does not load .*:3:1: YAML syntax error"):
         lib.rubric("mini")
-    assert "mini" not in lib.rubrics
 
 
 def test_a_broken_file_shadowed_by_an_earlier_good_one_is_harmless(tmp_path: Path) -> None:

@@ -66,8 +66,13 @@ def test_a_server_without_json_schema_passes_in_json_mode(fake_openai: FakeOpenA
 def test_no_key_and_no_base_url_says_offline() -> None:
     code, lines = doctor()
     assert code == 1
-    assert lines[0].startswith("FAIL  config: offline")
-    assert "no API key" in lines[0] and "no base URL" in lines[0]
+    assert (
+        lines[0]
+        == "off   config: no LLM endpoint configured; mockloop grades offline and the scripted interviewer asks"
+    )
+    assert "FAIL" not in "\n".join(lines) and "docs/" not in "\n".join(lines)  # docs/ is not in a pip install
+    assert "OPENAI_API_KEY=" in lines[1] and "OPENAI_BASE_URL=" in lines[1] and "MOCKLOOP_MODEL=" in lines[2]
+    assert '"Configure an LLM endpoint"' in lines[3]
 
 
 def test_a_dead_port_says_unreachable() -> None:

@@ -60,7 +60,10 @@ def test_list_table_uses_the_default_directory(transcripts: Path) -> None:
 
 def test_list_an_empty_directory(tmp_path: Path) -> None:
     done = mockloop("transcripts", "list", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "no transcripts in transcripts\n")
+    assert (done.returncode, done.stdout) == (
+        0,
+        "no sessions saved in transcripts/ yet: `mockloop run LOOP` starts one (`mockloop loops list`)\n",
+    )
 
 
 def test_export_markdown_to_stdout_and_json_to_a_file(transcripts: Path, tmp_path: Path) -> None:

@@ -77,6 +77,14 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def has_terminal() -> bool:
+    """Are stdin and stdout both a terminal? The app needs both: on a pipe or a file it would spin."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+NO_TERMINAL = "the app needs a terminal and stdin or stdout is not one"
+
+
 def fail(message: str, code: int = 1) -> int:
     print(f"mockloop: {message}", file=sys.stderr)
     return code

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,14 @@ EXAMPLE = "mockloop grade answers.yaml transcripts/20261123-101500-amazon-pm-ab1
 
 def register(sub: Any) -> None:
     parser = add_parser(sub, "grade", "Grade answer sheets (.yaml) and saved transcripts (.json/.jsonl).", EXAMPLE)
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="an answer sheet (.yaml, see the README), a saved transcript (.json) "
+        "or an unfinished one's journal (.jsonl)",
+    )
     add_grading_options(parser)
     parser.add_argument(
         "--format",
@@ -172,26 +180,34 @@ async def _grade_batch(
     return outcome.grades, info
 
 
+TABLE_WIDTH = 80
+
+
 def render_table(document: dict[str, Any]) -> str:
+    """A table of rounds, each round's signal scores wrapped under its row: 80 columns, however many signals."""
     blocks = []
     for result in document["results"]:
-        rows = []
-        for i, rnd in enumerate(result["rounds"], 1):
-            scores = " ".join(f"{sid}={s['score']}" for sid, s in rnd["signals"].items())
-            rows.append(
-                [
-                    str(i),
-                    rnd["round"],
-                    f"{rnd['overall']['score']} {rnd['overall']['label']}",
-                    ",".join(rnd["flags"]) or "-",
-                    scores,
-                ]
+        rows = [
+            [
+                str(i),
+                rnd["round"],
+                f"{rnd['overall']['score']} {rnd['overall']['label']}",
+                ", ".join(rnd["flags"]) or "-",
+            ]
+            for i, rnd in enumerate(result["rounds"], 1)
+        ]
+        lines = table(rows, ["#", "round", "overall", "flags"]).splitlines()
+        indent = " " * (len(rows[-1][0]) + 2) if rows else ""
+        out = lines[:2]
+        for line, rnd in zip(lines[2:], result["rounds"], strict=True):
+            scores = "  ".join(f"{sid} {s['score']}" for sid, s in rnd["signals"].items())
+            out.append(line)
+            out += textwrap.wrap(
+                scores, TABLE_WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
             )
-        blocks.append(
-            f"{result['source']} (rubric {result['rubric']}, grader "
-            f"{result['rounds'][0]['grader'] if result['rounds'] else '-'})\n"
-            + table(rows, ["#", "round", "overall", "flags", "signals"])
-        )
+        grader = result["rounds"][0]["grader"] if result["rounds"] else "-"
+        source = f"{result['source']} (rubric {result['rubric']}, grader {grader})"
+        blocks.append("\n".join([*textwrap.wrap(source, TABLE_WIDTH, break_on_hyphens=False), *out]))
     return "\n\n".join(blocks)
 
 

@@ -81,7 +81,7 @@ def _doctor(args: argparse.Namespace) -> int:
 async def _check(args: argparse.Namespace, report: _Report) -> None:
     from pydantic import BaseModel, ConfigDict
 
-    from simulator.llm import OFFLINE, LLMError, LLMSession, complete_structured
+    from simulator.llm import LLMError, LLMSession, complete_structured
 
     class Ping(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -93,11 +93,14 @@ async def _check(args: argparse.Namespace, report: _Report) -> None:
         report.line("FAIL", "config", str(exc))
         return
     if not settings.is_configured:
+        report.failed = True  # nothing to check: exit 1, as when the endpoint does not answer
         report.line(
-            "FAIL",
-            "config",
-            f"{OFFLINE}. Set OPENAI_API_KEY for OpenAI, or "
-            "OPENAI_BASE_URL (or --base-url) for a local server; see docs/LLM.md",
+            "off", "config", "no LLM endpoint configured; mockloop grades offline and the scripted interviewer asks"
+        )
+        print(
+            "      To use a model, set OPENAI_API_KEY=sk-... (OpenAI) or OPENAI_BASE_URL=http://127.0.0.1:11434/v1\n"
+            "      (a local OpenAI-compatible server; or --base-url), and MOCKLOOP_MODEL=<model name>.\n"
+            '      Examples for OpenAI, Azure, Ollama, vLLM, LM Studio: the README, "Configure an LLM endpoint".'
         )
         return
     report.line("ok", "config", _describe(settings))

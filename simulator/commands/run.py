@@ -2,11 +2,12 @@
 
 import argparse
 import asyncio
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import add_grader_option, add_parser, fail, open_workspace
+from simulator.commands.common import NO_TERMINAL, add_grader_option, add_parser, fail, has_terminal, open_workspace
 
 
 def register(sub: Any) -> None:
@@ -30,7 +31,11 @@ def register(sub: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--plain", action="store_true", help="plain text on stdin/stdout, no TUI")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain text on stdin/stdout, no TUI (the default when stdin or stdout is not a terminal)",
+    )
     add_grader_option(parser, "grader for the rounds")
     parser.add_argument(
         "--interviewer",
@@ -67,14 +72,20 @@ def _go(args: argparse.Namespace, open_session: Any) -> int:
         return fail(str(exc), 2)
     except SessionError as exc:
         return fail(str(exc))
-    if not args.plain:
+    if not args.plain and has_terminal():
         from simulator.tui.app import run_app
 
         return run_app(workspace, lambda _workspace: session)
+    if not args.plain:
+        print(f"mockloop: {NO_TERMINAL}: plain mode (--plain)", file=sys.stderr)
     from simulator.plain import PlainRunner
+
+    resume = f"mockloop resume {session.id} --plain"
+    if args.transcripts_dir is not None:
+        resume += f" --transcripts-dir {shlex.quote(str(args.transcripts_dir))}"
 
     async def plain() -> int:
         async with workspace:
-            return await PlainRunner(session, sys.stdin.readline, sys.stdout).run()
+            return await PlainRunner(session, sys.stdin.readline, sys.stdout, resume).run()
 
     return asyncio.run(plain())

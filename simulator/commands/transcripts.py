@@ -1,6 +1,7 @@
 """`mockloop transcripts list` and `mockloop export`: browse and share saved sessions."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ def _list(args: argparse.Namespace) -> int:
         print_json([session.model_dump(mode="json") for session in sessions])
         return 0
     if not sessions:
-        print(f"no transcripts in {directory}")
+        print(f"no sessions saved in {directory}{os.sep} yet: `mockloop run LOOP` starts one (`mockloop loops list`)")
         return 0
     rows = [
         [

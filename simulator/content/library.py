@@ -1,9 +1,11 @@
 """All content on the search path: rubrics (with `extends` resolved), loops and question banks.
 
-A file earlier on the search path overrides one with the same id later on the path; two files
+A file earlier on the search path overrides one with the same id later on the path (unless it does not
+load: then it is skipped with a warning and the later copy is used); two files
 with the same id in one directory are a problem.
 """
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,9 @@ class Source:
 class UnknownId(LookupError):
     def __init__(self, kind: str, wanted: str, known: list[str]) -> None:
         self.kind, self.wanted, self.known = kind, wanted, known
-        super().__init__(f"unknown {kind} {wanted!r}; expected one of: {', '.join(sorted(known))}")
+        close = difflib.get_close_matches(wanted.lower(), known, n=1, cutoff=0.6)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        super().__init__(f"unknown {kind} {wanted!r}{guess}; expected one of: {', '.join(sorted(known))}")
 
 
 class BrokenContent(LookupError):
@@ -103,13 +107,27 @@ def _parse_all(
     return out
 
 
-def _block_shadowed(kind: str, failed: list[tuple[int, Path, Problem]], chosen: dict, lib: "Library") -> None:
-    """A file that fails to load hides the same-named id from later roots instead of letting it through."""
+def _block_shadowed(
+    kind: str, failed: list[tuple[int, Path, Problem]], chosen: dict, lib: "Library", problems: list[Problem]
+) -> None:
+    """A file that fails to load: a later root's copy of the same id (the shipped one) is used, with a
+    warning naming the skipped copy; with no other copy the id is broken, never silently missing."""
     for rank, path, problem in failed:
         item_id = path.stem
-        if item_id in chosen and chosen[item_id][0] < rank:
-            continue  # an earlier root defines it properly: the broken file was shadowed anyway
-        chosen.pop(item_id, None)
+        if item_id in chosen:
+            used_rank, used_path, _ = chosen[item_id]
+            if used_rank > rank:
+                problems.append(
+                    Problem(
+                        path,
+                        problem.line,
+                        problem.column,
+                        "",
+                        f"warning: skipped, this copy of {kind} {item_id!r} does not load; "
+                        f"{used_path} is used until you fix it",
+                    )
+                )
+            continue
         lib.broken.setdefault(
             (kind, item_id),
             f"{kind} {item_id!r}: {path} does not load ({problem}); fix it, or run `mockloop rubrics validate`",
@@ -236,7 +254,7 @@ def load_library(roots: list[Path] | None = None) -> Library:
     failed: list[tuple[int, Path, Problem]] = []
     parsed_rubrics = _parse_all(Rubric, _files(roots, RUBRIC_GLOB), problems, failed)
     rubrics = _first_wins("rubric", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_rubrics], problems)
-    _block_shadowed("rubric", failed, rubrics, lib)
+    _block_shadowed("rubric", failed, rubrics, lib, problems)
     parents = {rid: item for rid, (_, _, item) in rubrics.items()}
     for rubric_id, (_, path, (rubric, src)) in rubrics.items():
         resolved = resolve_rubric(rubric, src, parents, problems)
@@ -259,7 +277,7 @@ def load_library(roots: list[Path] | None = None) -> Library:
     failed = []
     parsed_loops = _parse_all(LoopSpec, _files(roots, LOOP_GLOB), problems, failed)
     loops = _first_wins("loop", [(r, p, m.id, (m, Source(p, d))) for r, p, m, d in parsed_loops], problems)
-    _block_shadowed("loop", failed, loops, lib)
+    _block_shadowed("loop", failed, loops, lib, problems)
     for loop_id, (_, path, (loop, src)) in loops.items():
         problems.extend(check_loop(loop, src, lib))
         lib.loops[loop_id] = loop

@@ -25,9 +25,13 @@ def _parser() -> YAML:
 def read_yaml(path: Path, text: str | None = None) -> Any:
     """Parse one file; raise ContentError (never a traceback) when it is unreadable or empty."""
     try:
-        source = path.read_text(encoding="utf-8") if text is None else text
+        source = path.read_bytes().decode("utf-8") if text is None else text
     except UnicodeDecodeError as exc:
-        raise ContentError([Problem(path, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+        line, col = _byte_line_col(exc.object, exc.start)
+        undecodable = exc.object[exc.start : exc.end].hex(" ")
+        raise ContentError(
+            [Problem(path, line, col, "", f"not UTF-8 text: byte {undecodable} ({exc.reason}); save the file as UTF-8")]
+        ) from None
     except OSError as exc:
         raise ContentError([Problem(path, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
     if deep := _DEEP.search(source):  # refused before the parser recurses through it (seconds, at 20,000 deep)
@@ -41,7 +45,8 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = " ".join(" ".join(str(p).split()) for p in (exc.context, exc.problem) if p)
-        raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {what}")]) from None
+        hint = yaml_hint(what, source, line)
+        raise ContentError([Problem(path, line, col, "", f"YAML syntax error: {what}{hint}")]) from None
     except ReaderError as exc:  # a control character: ruamel gives only an offset into the text
         line, col = _line_col(source, exc.position)
         raise ContentError(
@@ -83,6 +88,34 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
     if bad := non_finite(data):
         raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])
     return data
+
+
+def yaml_hint(parser_text: str, source: str, line: int) -> str:
+    """The common YAML mistakes in plain words, to go after the parser's own text ('' when none fits)."""
+    lines = source.splitlines()
+    near = "\n".join(lines[max(0, line - 3) : line])
+    if "\t" in near or "'\\t'" in parser_text:
+        why = "a tab is used to indent; YAML indents with spaces only"
+    elif "quoted scalar" in parser_text or ("end of stream" in parser_text and re.search(r"['\"]", near)):
+        why = "a quote (' or \") is opened and never closed; close it on the same line"
+    elif "flow sequence" in parser_text or "flow mapping" in parser_text:
+        why = "a [ or { is opened and never closed (a value starting with [ or { needs quotes)"
+    elif any(
+        k in parser_text for k in ("mapping values are not allowed", "block end", "expected key", "could not find")
+    ):
+        why = (
+            "the indentation is off: keys of one level start in the same column, and what is nested under a "
+            "key is indented further (with spaces)"
+        )
+    else:
+        return ""
+    return f" — in plain words: {why}"
+
+
+def _byte_line_col(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte `offset` of undecodable `data`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, len(data[start:offset].decode("utf-8", errors="replace")) + 1
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:

@@ -39,6 +39,7 @@ from simulator.store import (
     RoundEnded,
     RoundGraded,
     RoundInfo,
+    RoundPaused,
     RoundStarted,
     TranscriptBuilder,
     write_final,
@@ -302,6 +303,8 @@ class Session:
         """Stop without finishing (quit mid-loop): answers are already on disk; grades of ended
         rounds are awaited (or, if not, graded again on resume)."""
         self.pause()
+        if (clock := self.clock()) is not None and self.transcript.rounds[self._round].started_at is not None:
+            await self._record(RoundPaused(round=self._round, seconds_used=round(clock.used, 1)))
         if wait_for_grading:
             await asyncio.gather(*self._grading.values(), return_exceptions=True)
         for task in self._grading.values():
@@ -335,7 +338,7 @@ class Session:
     def _clock(self, index: int) -> RoundClock:
         if index not in self._clocks:
             record = self.transcript.rounds[index]
-            used = sum(
+            used = record.seconds_used or sum(  # journals older than `round_seconds`: the answered turns' spans
                 (t.answered_at - t.asked_at).total_seconds() for t in record.turns if t.asked_at and t.answered_at
             )
             self._clocks[index] = RoundClock(record.minutes * 60, used=used)
@@ -345,7 +348,10 @@ class Session:
         if self.current is None:
             raise SessionError("there is no question to answer")
         record = self.transcript.rounds[self.current.round_index]
-        await self._record(AnswerGiven(round=record.index, turn=len(record.turns) - 1, text=text, skipped=skipped))
+        used = round(self._clock(record.index).used, 1)
+        await self._record(
+            AnswerGiven(round=record.index, turn=len(record.turns) - 1, text=text, skipped=skipped, round_seconds=used)
+        )
         self.current = await self._advance(on_token)
         return self.current
 

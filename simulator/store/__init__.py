@@ -15,6 +15,7 @@ from simulator.store.events import (
     RoundEnded,
     RoundGraded,
     RoundInfo,
+    RoundPaused,
     RoundStarted,
 )
 from simulator.store.export import to_json, to_markdown
@@ -38,6 +39,7 @@ __all__ = [
     "RoundEnded",
     "RoundGraded",
     "RoundInfo",
+    "RoundPaused",
     "RoundStarted",
     "SessionSummary",
     "TranscriptBuilder",

@@ -70,6 +70,16 @@ class AnswerGiven(_Event):
     turn: int
     text: str
     skipped: bool = False
+    round_seconds: float | None = None
+    """The round's clock when the answer was given (active time, pauses excluded): a resume goes on from it."""
+
+
+class RoundPaused(_Event):
+    """The session stopped mid-round (quit or end of input); `seconds_used` is the round's clock then."""
+
+    type: Literal["round_paused"] = "round_paused"
+    round: int
+    seconds_used: float
 
 
 class FallbackUsed(_Event):
@@ -111,6 +121,7 @@ Event = Annotated[
     | FollowupAsked
     | AnswerGiven
     | FallbackUsed
+    | RoundPaused
     | RoundEnded
     | RoundGraded
     | DebriefReady

@@ -22,6 +22,7 @@ from simulator.store.events import (
     QuestionAsked,
     RoundEnded,
     RoundGraded,
+    RoundPaused,
     RoundStarted,
 )
 
@@ -137,6 +138,10 @@ class TranscriptBuilder:
                     record.turns.append(Turn(kind="question", text=LOST_QUESTION))
             turn = record.turns[event.turn]
             turn.answer, turn.skipped, turn.answered_at = event.text, event.skipped, event.at
+            if event.round_seconds is not None:
+                record.seconds_used = event.round_seconds
+        elif isinstance(event, RoundPaused):
+            record.seconds_used = event.seconds_used
         elif isinstance(event, RoundEnded):
             record.ended_at = event.at
             record.seconds_used = event.seconds_used

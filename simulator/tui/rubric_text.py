@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from simulator.content.errors import Problem
 from simulator.domain import Rubric
 
 
@@ -82,3 +83,26 @@ def rubric_markdown(rubric: Rubric, source: Path | None = None, calibration: dic
         ]
         lines += [f"| {level} {rubric.label(level)} | {_cell(text)} |" for level, text in sorted(signal.levels.items())]
     return "\n".join(lines) + "\n"
+
+
+def shown_path(path: Path) -> str:
+    """`path` as a coach reads it: relative to the current directory, else to the config dir, else shipped."""
+    from simulator.locations import shipped_root, user_config_dir
+
+    path = Path(path).absolute()
+    for base, label in ((Path.cwd(), "."), (user_config_dir(), "<config dir>"), (shipped_root(), "<shipped>")):
+        if path.is_relative_to(base.absolute()):
+            return f"{label}/{path.relative_to(base.absolute())}"
+    return str(path)
+
+
+def where_text(problem: Problem) -> str:
+    return f"{shown_path(problem.file)}:{problem.line}:{problem.column}"
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word to `limit` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"

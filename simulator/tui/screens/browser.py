@@ -36,6 +36,7 @@ class BrowserScreen(AppScreen[None]):
         Binding("r", "resume", "Resume"),
         Binding("e", "export", "Export"),
         Binding("escape", "app.go('home')", "Home"),
+        Binding("down", "to_list", "List", show=False),
     ]
 
     def __init__(self) -> None:
@@ -93,6 +94,10 @@ class BrowserScreen(AppScreen[None]):
         if self.hits is not None:
             parts.append(f"answers containing “{self.query_one('#search', Input).value.strip()}”")
         self.query_one("#browser-status", Static).update(" · ".join(parts))
+
+    def action_to_list(self) -> None:
+        """Down in the filter or search box moves to the sessions (the table's own Down moves its cursor)."""
+        self.query_one("#sessions").focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":

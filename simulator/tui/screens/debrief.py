@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 from simulator.tui.names import name_of
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import FixCard, GradesTable, SignalBars
+from simulator.tui.widgets.grades import round_notes
 
 if TYPE_CHECKING:
     from simulator.domain import Transcript
@@ -48,6 +49,15 @@ class DebriefScreen(AppScreen[None]):
                 yield Static(debrief.rule, id="rule", markup=False)
             yield Static("Rounds × signals", classes="section")
             yield GradesTable(id="grades", cursor_type="none", zebra_stripes=True)
+            yield Static("Graders and flags", classes="section")
+            for number, note in enumerate(round_notes(self.transcript)):
+                flagged = "flags:" in note or "fallback" in note
+                yield Static(
+                    note,
+                    id=f"round-note-{number}",
+                    classes="round-note warning" if flagged else "round-note",
+                    markup=False,
+                )
             if debrief is not None:
                 yield Static("Signals (mean over the rounds that graded them)", classes="section")
                 bars = SignalBars(id="bars")

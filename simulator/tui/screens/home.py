@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from simulator.tui.messages import HistoryLoaded, WorkFailed
@@ -16,6 +18,7 @@ from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, SignalTrend, StartTable, fill_table
 
 if TYPE_CHECKING:
+    from simulator.domain import LoopSpec
     from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
 
@@ -35,18 +38,20 @@ class HomeScreen(AppScreen[None]):
         super().__init__()
         self._recent: dict[str, SessionSummary] = {}
         self._unfinished: list[SessionSummary] = []
+        self._loops: dict[str, LoopSpec] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="loops-pane", classes="pane") as pane:
             pane.border_title = "Loops and drills"
             yield StartTable(id="loops")
+            yield Static("", id="loop-about", markup=False)
         with Horizontal(id="home-bottom"):
             with Vertical(id="recent-pane", classes="pane") as pane:
                 pane.border_title = "Recent sessions"
                 yield OpenTable(id="recent")
             with Vertical(id="trend-pane", classes="pane") as pane:
-                pane.border_title = "Signal trend, 1-4, oldest to newest"
+                pane.border_title = "Signal trend (1-4)"
                 yield SignalTrend(id="trend")
         yield Static("Loading the content library…", id="grader-mode", markup=False)
         yield Footer()
@@ -58,23 +63,13 @@ class HomeScreen(AppScreen[None]):
         if workspace is None:
             return
         loops = sorted(workspace.library.loops.values(), key=lambda spec: (spec.kind != "loop", spec.title))
+        self._loops = {loop.id: loop for loop in loops}
         fill_table(
             self.query_one("#loops", DataTable),
-            ("Loop or drill", "Company", "Kind", "Rounds", "Min"),
-            (
-                (
-                    loop.id,
-                    [
-                        Text(loop.title.removeprefix("Drill: ") if loop.kind == "drill" else loop.title),
-                        Text(loop.company),
-                        f"{loop.role} {loop.kind}",
-                        str(len(loop.rounds)),
-                        str(loop.minutes),
-                    ],
-                )
-                for loop in loops
-            ),
+            ("Id (mockloop run ID)", "Loop or drill", "Min"),
+            ((loop.id, [loop.id, Text(loop.title.removeprefix("Drill: ")), str(loop.minutes)]) for loop in loops),
         )
+        self._describe(self.query_one("#loops", DataTable).cursor_row)
         mode = self.mockloop.grader_mode
         line = f"{mode.text} · interviewer: {workspace.interviewer.name}" if mode else ""
         if mode and mode.llm and workspace.grader.name == "offline":
@@ -102,10 +97,26 @@ class HomeScreen(AppScreen[None]):
         fill_table(
             self.query_one("#recent", DataTable),
             ("Started", "Loop", "Result"),
-            rows or [("", ["", "No sessions yet: pick a loop", ""])],
+            rows or [("", ["", "None yet", ""])],
         )
         self.query_one("#trend", SignalTrend).show(message.trend, self.names())
         self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "loops":
+            self._describe(event.cursor_row)
+
+    def _describe(self, row: int) -> None:
+        """The highlighted loop in words, wrapped under the table: company, rounds, the description's first sentence."""
+        table = self.query_one("#loops", DataTable)
+        if not 0 <= row < table.row_count:
+            return
+        loop = self._loops.get(str(table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value))
+        if loop is not None:
+            rounds = f"{len(loop.rounds)} round{'s' * (len(loop.rounds) != 1)}"
+            first = re.split(r"(?<=[.!?])\s", loop.description.strip(), maxsplit=1)[0]  # its first sentence
+            about = f"{loop.company} {loop.role} {loop.kind} · {rounds} · {first}".strip(" ·")
+            self.query_one("#loop-about", Static).update(about)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""

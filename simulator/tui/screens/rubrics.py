@@ -9,14 +9,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Markdown
+from textual.widgets import DataTable, Footer, Header, Markdown, Static
 
 from simulator.tui.messages import LibraryReloaded
+from simulator.tui.rubric_text import clip, where_text
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, fill_table
 
 if TYPE_CHECKING:
+    from simulator.content.errors import Problem
     from simulator.services.workspace import Workspace
+
+
+PROBLEM_COLUMN = 40
+"""Characters of a problem in the table; the detail pane under it shows the whole text."""
 
 
 class RubricsScreen(AppScreen[None]):
@@ -26,6 +32,10 @@ class RubricsScreen(AppScreen[None]):
         Binding("r", "reload", "Reload files"),
         Binding("escape", "app.go('home')", "Home"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._problems: list[Problem] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,6 +47,7 @@ class RubricsScreen(AppScreen[None]):
                 yield Markdown(id="rubric")
         with Vertical(id="problems-pane", classes="pane"):
             yield DataTable(id="problems", cursor_type="row")
+            yield Static("", id="problem-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -53,14 +64,16 @@ class RubricsScreen(AppScreen[None]):
             ("Rubric", "Signals"),
             ((rubric_id, [rubric_id, str(len(r.signals))]) for rubric_id, r in sorted(library.rubrics.items())),
         )
+        self._problems = list(library.problems)
         fill_table(
             self.query_one("#problems", DataTable),
-            ("Where", "Field", "Problem"),
+            ("Where", "Problem"),
             (
-                (str(index), [Text(f"{p.file}:{p.line}:{p.column}"), Text(p.path), Text(p.message)])
-                for index, p in enumerate(library.problems)
+                (str(index), [Text(where_text(p)), Text(clip(p.message, PROBLEM_COLUMN))])
+                for index, p in enumerate(self._problems)
             ),
         )
+        self._detail(0)
         pane = self.query_one("#problems-pane")
         pane.border_title = f"Problems in the content files ({len(library.problems)})"
         pane.border_subtitle = "" if library.problems else "none: every rubric, loop and question file is valid"
@@ -70,6 +83,18 @@ class RubricsScreen(AppScreen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "rubric-list" and event.row_key.value:
             self._open(event.row_key.value)
+        elif event.data_table.id == "problems":
+            self._detail(event.cursor_row)
+
+    def _detail(self, row: int) -> None:
+        """The selected problem in full, wrapped: where, which field, what is wrong and the hint."""
+        detail = self.query_one("#problem-detail", Static)
+        if not 0 <= row < len(self._problems):
+            detail.update("")
+            return
+        problem = self._problems[row]
+        field = f" · field {problem.path}" if problem.path else ""
+        detail.update(f"{where_text(problem)}{field}\n{problem.message}")
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "rubric-list":

@@ -16,7 +16,11 @@ if TYPE_CHECKING:
 
 
 class GradesTable(DataTable[Cell]):
-    """One row per signal, one column per graded round, and the rounds' overall scores last."""
+    """One row per signal, one column per graded round, and the rounds' overall scores last. The signal
+    names stay in view (a frozen first column) when the rounds scroll sideways."""
+
+    def on_mount(self) -> None:
+        self.fixed_columns = 1
 
     def show(self, transcript: Transcript, names: dict[str, str]) -> None:
         graded = [(r, r.grade) for r in transcript.rounds if r.grade is not None]
@@ -37,6 +41,25 @@ class GradesTable(DataTable[Cell]):
         overall = [Text(f"{g.overall.score} {g.overall.label}", style=level_style(g.overall.score)) for _, g in graded]
         rows.append(("overall", [Text("Round overall", style="bold"), *overall]))
         fill_table(self, ["Signal", *(f"{record.index + 1}. {record.type}" for record, _ in graded)], rows)
+
+
+def round_notes(transcript: Transcript) -> list[str]:
+    """Per round: the grader actually used (with the fallback's reason) and the flags, skipped included."""
+    notes = []
+    for record in transcript.rounds:
+        grade = record.grade
+        if grade is None:
+            notes.append(f"{record.index + 1}. {record.title}: not graded")
+            continue
+        flags = list(grade.flags)
+        if any(turn.skipped for turn in record.turns) and "skipped" not in flags:
+            flags.append("skipped")
+        grader = grade.grader
+        if grade.fallback_reason:
+            grader += f" (fallback: {grade.fallback_reason})"
+        shown = f" · flags: {', '.join(flags)}" if flags else " · no flags"
+        notes.append(f"{record.index + 1}. {record.title}: graded by {grader}{shown}")
+    return notes
 
 
 def fix_text(number: int, fix: Fix) -> Text:
