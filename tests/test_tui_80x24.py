@@ -127,8 +127,8 @@ async def test_home_at_80x24_shows_loop_ids_a_description_and_no_cut_text(transc
         await pilot.press("down")
         await pilot.pause()
         second = loops.coordinate_to_cell_key((loops.cursor_row, 0)).row_key.value
-        assert second != first and app.env is not None
-        description = app.env.library.loop(str(second)).description
+        assert second != first and app.workspace is not None
+        description = app.workspace.library.loop(str(second)).description
         assert description.split(". ")[0].rstrip(".") in str(about.content)
         assert about.virtual_size.height <= about.size.height  # wrapped, not cut
 
@@ -246,7 +246,7 @@ async def test_a_broken_working_copy_of_a_rubric_reads_well_and_the_shipped_one_
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling to read
         detail = screen.query_one("#problem-detail", Static)
         assert "in plain words: a tab is used to indent" in str(detail.content)
-        assert app.env is not None
-        assert app.env.library.loop("amazon-pm").rubric == "amazon-pm"
-        assert app.env.library.rubric("amazon-pm").title
-        assert app.env.library.source("rubric", "amazon-pm") == shipped
+        assert app.workspace is not None
+        assert app.workspace.library.loop("amazon-pm").rubric == "amazon-pm"
+        assert app.workspace.library.rubric("amazon-pm").title
+        assert app.workspace.library.source("rubric", "amazon-pm") == shipped

@@ -16,10 +16,10 @@ from tests.test_tui_support import (
     DRILL,
     SEED,
     app_for,
-    environment,
     journal_answers,
     record_notifications,
     until,
+    workspace,
 )
 
 NARROW = (80, 24)
@@ -64,9 +64,8 @@ class FlakyInterviewer:
 
 
 async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tmp_path: Path) -> None:
-    env = environment(tmp_path / "transcripts")
-    env.interviewer = flaky = FlakyInterviewer()
-    app = MockloopApp(env, lambda env: env.start(DRILL, seed=SEED))
+    flaky = FlakyInterviewer()
+    app = MockloopApp(workspace(tmp_path / "transcripts", interviewer=flaky), lambda ws: ws.start(DRILL, seed=SEED))
     shown = record_notifications(app)
     async with app.run_test(size=NARROW) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
@@ -104,9 +103,8 @@ class SlowInterviewer:
 
 
 async def test_keys_typed_while_an_answer_is_saved_are_kept_and_the_busy_state_shows(tmp_path: Path) -> None:
-    env = environment(tmp_path / "transcripts")
-    env.interviewer = slow = SlowInterviewer()
-    app = MockloopApp(env, lambda env: env.start(DRILL, seed=SEED))
+    slow = SlowInterviewer()
+    app = MockloopApp(workspace(tmp_path / "transcripts", interviewer=slow), lambda ws: ws.start(DRILL, seed=SEED))
     async with app.run_test(size=NARROW) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
         screen = app.screen

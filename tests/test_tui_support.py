@@ -18,7 +18,7 @@ from simulator.content import Library, load_library
 from simulator.domain import RoundRecord, Transcript, Turn
 from simulator.grading.base import Grader
 from simulator.grading.offline import OfflineGrader
-from simulator.interviewer import ScriptedInterviewer
+from simulator.interviewer import Interviewer, ScriptedInterviewer
 from simulator.services.regrade import regrade
 from simulator.services.settings import Settings
 from simulator.services.workspace import Workspace
@@ -55,13 +55,13 @@ def library() -> Library:
     return _library
 
 
-def workspace(directory: Path, grader: Grader | None = None) -> Workspace:
+def workspace(directory: Path, grader: Grader | None = None, interviewer: Interviewer | None = None) -> Workspace:
     """Offline, on the shared library, saving in `directory`."""
     return Workspace(
         Settings.load({"transcripts": directory}),
         library=library(),
         grader=grader or OfflineGrader(),
-        interviewer=ScriptedInterviewer(),
+        interviewer=interviewer or ScriptedInterviewer(),
     )
 
 
