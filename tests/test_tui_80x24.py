@@ -66,10 +66,10 @@ async def test_time_away_from_a_paused_loop_is_not_on_the_clock(transcripts: Pat
 
 
 async def test_regrading_a_transcript_shows_the_new_scores_in_the_body(transcripts: Path) -> None:
-    from simulator.tui.regrade import regrade
     from textual.widgets import DataTable, Markdown, Select
 
     from simulator.grading.offline import OfflineGrader
+    from simulator.services.regrade import regrade
     from simulator.store import to_markdown
     from simulator.tui.screens.browser import BrowserScreen
     from simulator.tui.screens.dialogs import RegradeDialog
@@ -156,7 +156,7 @@ async def test_the_debrief_keeps_signal_names_in_view_and_shows_graders_and_flag
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
         await home_ready(pilot)
-        app.push_screen(DebriefScreen(transcript, transcripts))
+        app.push_screen(DebriefScreen(transcript))
         await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
         assert app.screen.query_one(GradesTable).fixed_columns == 1
         note = str(app.screen.query_one("#round-note-0", Static).content)
