@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from simulator.domain import Question, RoundGrade
 from simulator.grading.detectors import find_injection, redact, relevance
 from simulator.grading.detectors.relevance import stems
-from simulator.grading.detectors.text import sentences, words_re
+from simulator.grading.detectors.text import words_re
 from simulator.grading.features import Evidence, extract
+from simulator.grading.feedback import what_moved
 from simulator.interviewer.base import Followup
 
 THIN_AT = 2
@@ -155,14 +156,8 @@ _OBJECTION = "What is the strongest objection to this plan, and what would make 
 CHALLENGES = (_ATTRIBUTION, _COUNTERFACTUAL, _DIFFERENTLY, _OBJECTION)
 """A challenge's text ends with one of these; one challenge per question."""
 
-_MOVED = re.compile(
-    r"(?P<subject>(?:[A-Za-z][\w'-]* ){0,2}[A-Za-z][\w'-]*)\s+"
-    r"(?P<verb>rose|fell|dropped|grew|increased|decreased|doubled|halved|climbed|improved|declined|"
-    r"went (?:up|down|from)|came down|jumped|shrank)\b"
-)
 _YOUR_PAST = re.compile(r"\byou(?:'ve| have)? (?:made|led|owned|shipped|ran|took|had|did|built|launched)\b", re.I)
 """A question about the candidate's own past ("a decision you made"): the story picks the business."""
-_DETERMINERS = {"the", "our", "my", "their", "its", "this", "that", "a", "an", "and", "then", "so", "but", "we", "i"}
 
 
 def choose_probe(
@@ -236,19 +231,5 @@ def _challenge(evidence: Evidence, story_told: bool) -> str:
 
 
 def _what_moved(evidence: Evidence) -> str | None:
-    """The candidate's own words for what moved ("repeat purchase rose"), from a quantified claim."""
-    for name in ("metric_complete", "metric_partial"):
-        for span in evidence.spans.get(name, []):
-            for piece in sentences(span.text):
-                match = _MOVED.search(piece.text)
-                if match is None:
-                    continue
-                words = match["subject"].split()
-                while words and words[0].lower() in _DETERMINERS:
-                    words.pop(0)
-                if words and not any(ch.isdigit() for ch in " ".join(words)):
-                    if words[0][1:].islower():
-                        words[0] = words[0].lower()
-                    verb = "moved" if match["verb"] == "went from" else match["verb"]
-                    return f"{' '.join(words)} {verb}"
-    return None
+    claims = [s.text for name in ("metric_complete", "metric_partial") for s in evidence.spans.get(name, [])]
+    return what_moved("\n".join(claims))
