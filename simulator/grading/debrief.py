@@ -77,23 +77,14 @@ def _fixes(rounds: list[GradedRound], summaries: dict[str, SignalSummary], rubri
     for signal_id in weak[:FIXES]:
         worst = min(rounds, key=lambda r: r.grade.signals[signal_id].score if signal_id in r.grade.signals else 9)
         grade = worst.grade.signals[signal_id]
-        quotes = grade.evidence[:2] or _opening(worst.answer)
         signal = rubric.signals.get(signal_id)
         fixes.append(
             Fix(
                 signal=signal_id,
                 name=signal.name if signal else signal_id,
                 why=f"{worst.title}: scored {grade.score}. {grade.rationale}".strip(),
-                quotes=quotes,
+                quotes=grade.evidence[:2],
                 next_level=grade.next_level or (signal.next_level(grade.score) if signal else None) or "",
             )
         )
     return fixes
-
-
-def _opening(answer: str) -> list[str]:
-    """When a weak signal has no evidence, show how the answer began: what the committee heard."""
-    from simulator.grading.detectors.text import sentences
-
-    first = sentences(answer)[:1]
-    return [first[0].text] if first else []

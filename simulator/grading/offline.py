@@ -24,7 +24,9 @@ from simulator.grading.detectors.coherence import coherence
 from simulator.grading.detectors.specificity import specificity
 from simulator.grading.detectors.text import WORD, Span, sentences
 from simulator.grading.features import Evidence, extract, substantive
+from simulator.grading.feedback import advice, lacking, rationale, skipped_advice
 from simulator.grading.learned import answer_vector, heads
+from simulator.grading.quotes import distinct_leads, quote_sentences
 from simulator.grading.scoring import level, overall_score, thresholds_for, weights_for
 
 MAX_QUOTES = 3
@@ -166,11 +168,18 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
         signal = rubric.signals[signal_id]
         head = model_heads.get(signal_id) if signal.evidence.scorer == "model" else None
         learned = head.level(head.score(vector, round_type)) if head and vector is not None else None
-        grade = _grade_signal(signal_id, signal, evidence, text, part.answer, learned)
+        grade = _grade_signal(signal_id, signal, evidence, text, part.answer, learned, fit.story_told)
         for reason, gate in gates:
             if gate.signal in (None, signal_id):
                 grade = _capped(grade, gate.cap, signal, reason)
+        if part.skipped:
+            grade = SignalGrade(score=LOWEST, rationale="Skipped.", next_level=skipped_advice())
+        elif grade.score >= HIGHEST:
+            grade = grade.model_copy(update={"next_level": None})
         signals[signal_id] = grade
+    by_weight = sorted(signals, key=lambda s: -round_spec.signals[s])
+    leads = distinct_leads({s: signals[s].evidence for s in by_weight})
+    signals = {s: g.model_copy(update={"evidence": leads[s]}) for s, g in signals.items()}
     overall_cap = min([HIGHEST, *(g.overall_cap or g.cap for _, g in gates)])
     return _Graded(part, signals, flags, overall_cap)
 
@@ -232,12 +241,12 @@ def _combine(graded: list[_Graded], rubric: Rubric) -> dict[str, SignalGrade]:
         weak = [i + 1 for i, g in enumerate(graded) if g.signals[signal_id].score < score or g.part.skipped]
         note = f" Question {', '.join(map(str, weak))} held it back." if weak else ""
         quotes = list(dict.fromkeys(q for g in sorted(grades, key=lambda g: -g.score) for q in g.evidence))
-        signal = rubric.signals[signal_id]
+        worst = min(grades, key=lambda g: g.score)
         combined[signal_id] = SignalGrade(
             score=score,
             evidence=quotes[:MAX_QUOTES],
             rationale=(best.rationale + note).strip(),
-            next_level=signal.next_level(score),
+            next_level=(worst.next_level or rubric.signals[signal_id].next_level(score)) if score < HIGHEST else None,
         )
     return combined
 
@@ -250,7 +259,7 @@ def _mean_half_down(scores: list[int]) -> int:
 
 
 def _grade_signal(
-    signal_id: str, signal: Signal, ev: Evidence, text: str, original: str, learned: int | None
+    signal_id: str, signal: Signal, ev: Evidence, text: str, original: str, learned: int | None, story_told: bool
 ) -> SignalGrade:
     weights = weights_for(signal)
     cue_spans = _cue_spans(signal, ev, text)
@@ -261,15 +270,26 @@ def _grade_signal(
         score = LOWEST
     found = [n for n, c in contributions.items() if c > 0]
     against = [n for n, c in contributions.items() if c < 0]
-    missing = [n for n, w in weights.items() if w > 0 and values.get(n, 0.0) == 0 and n != "cue"]
-    quotes = _quotes([*[s for n in found for s in ev.spans.get(n, [])], *cue_spans], original)
-    rationale = _rationale(found, against, missing, values, ev.substance == 0)
+    past = story_told or (ev.value("i_action") > 0 and ev.value("i_plan") == 0)
+    missing = lacking([n for n, w in weights.items() if w > 0 and values.get(n, 0.0) == 0], found, past)
+    rewarded = sorted(found, key=lambda n: -contributions[n])
+    quotes = quote_sentences([*[s for n in rewarded for s in ev.spans.get(n, [])], *cue_spans], original, MAX_QUOTES)
+    if ev.substance == 0:
+        why = "No checkable substance: no first-person action, number, customer or function."
+    else:
+        why = rationale(found, against, missing, _HUMAN | {n: f"{_HUMAN.get(n, n)} ({values[n]:g})" for n in found})
     return SignalGrade(
         score=score,
         evidence=quotes,
-        rationale=rationale,
-        next_level=signal.next_level(score),
+        rationale=why,
+        next_level=_next_level(signal, score, missing, original),
     )
+
+
+def _next_level(signal: Signal, score: int, missing: list[str], answer: str) -> str | None:
+    """Advice about this answer; the rubric's anchor one level up only when the answer lacks nothing named.
+    Kept at the top level too, since a gate may still cap the signal."""
+    return advice(missing, answer) or signal.next_level(score)
 
 
 def _cue_spans(signal: Signal, ev: Evidence, text: str) -> list[Span]:
@@ -290,31 +310,13 @@ def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
     return pattern
 
 
-def _quotes(spans: list[Span], original: str) -> list[str]:
-    """Up to MAX_QUOTES distinct sentences, in answer order, verbatim from the original answer."""
-    seen: dict[int, Span] = {}
-    for span in spans:
-        seen.setdefault(span.start, span)
-    ordered = sorted(seen.values(), key=lambda s: s.start)[:MAX_QUOTES]
-    return [original[s.start : s.end] for s in ordered if original[s.start : s.end].strip()]
-
-
-def _rationale(found: list[str], against: list[str], missing: list[str], values: dict[str, float], empty: bool) -> str:
-    if empty:
-        return "No checkable substance: no first-person action, number, customer or function."
-    parts = []
-    if found:
-        parts.append("Found " + ", ".join(f"{_HUMAN.get(n, n)} ({values[n]:g})" for n in found) + ".")
-    if against:
-        parts.append("Held back by " + ", ".join(_HUMAN.get(n, n) for n in against) + ".")
-    if missing:
-        parts.append("Not found: " + ", ".join(_HUMAN.get(n, n) for n in missing[:3]) + ".")
-    return " ".join(parts)
-
-
 def _capped(grade: SignalGrade, cap: int, signal: Signal, why: str) -> SignalGrade:
     if grade.score <= cap:
         return grade.model_copy(update={"rationale": f"{why} {grade.rationale}"})
     return grade.model_copy(
-        update={"score": cap, "rationale": f"{why} {grade.rationale}", "next_level": signal.next_level(cap)}
+        update={
+            "score": cap,
+            "rationale": f"{why} {grade.rationale}",
+            "next_level": grade.next_level or signal.next_level(cap),
+        }
     )

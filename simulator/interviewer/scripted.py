@@ -1,11 +1,10 @@
-"""The scripted interviewer: probes where the offline evidence is thin, never the same probe twice."""
+"""The scripted interviewer: the offline grade of the answers so far picks the probe (`probes.py`)."""
 
+from simulator.domain import RoundGrade
 from simulator.grading.base import GradeRequest
 from simulator.grading.offline import grade_offline
 from simulator.interviewer.base import Followup, FollowupContext, TokenSink
-
-THIN_AT = 2
-"""A signal scoring at or below this in the answer so far is thin: its probe is asked."""
+from simulator.interviewer.probes import choose_probe
 
 
 class ScriptedInterviewer:
@@ -17,25 +16,17 @@ class ScriptedInterviewer:
         answer = "\n\n".join(a for a in context.answers if a.strip())
         if not answer:
             return None
-        thin = _thin_signals(context, answer)
-        for probe in context.question.probes:
-            if probe.text in context.asked or probe.signal not in thin:
-                continue
-            if on_token is not None:
-                for word in probe.text.split(" "):
-                    on_token(word + " ")
-            return Followup(text=probe.text, signal=probe.signal)
+        followup = choose_probe(context.question, context.answers, _offline_grade(context, answer), context.asked)
+        if followup is not None and on_token is not None:
+            for word in followup.text.split(" "):
+                on_token(word + " ")
+        return followup
+
+
+def _offline_grade(context: FollowupContext, answer: str) -> RoundGrade | None:
+    """The offline grade of everything said to this question so far (None: the rubric lacks the round)."""
+    if context.rubric.round_for(context.round_type) is None:
         return None
-
-
-def _thin_signals(context: FollowupContext, answer: str) -> set[str]:
-    """Signals the offline evidence finds thin, weakest first among the question's probes."""
-    rubric = context.rubric
-    if rubric.round_for(context.round_type) is None:
-        return {p.signal for p in context.question.probes}
-    grade = context.offline or grade_offline(GradeRequest(context.round_type, context.question.text, answer), rubric)
-    return {
-        probe.signal
-        for probe in context.question.probes
-        if probe.signal not in grade.signals or grade.signals[probe.signal].score <= THIN_AT
-    }
+    return context.offline or grade_offline(
+        GradeRequest(context.round_type, context.question.text, answer), context.rubric
+    )
