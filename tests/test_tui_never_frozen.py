@@ -56,10 +56,10 @@ class FlakyInterviewer:
 
     def __init__(self) -> None:
         self.fallback = ScriptedInterviewer()
-        self.fallbacks: list[str] = []
+        self.failures: list[str] = []
 
     async def followup(self, context: FollowupContext, on_token: TokenSink | None = None) -> Followup | None:
-        self.fallbacks.append("HTTP 500 from the endpoint")
+        self.failures.append("HTTP 500 from the endpoint")
         return await self.fallback.followup(context, on_token)
 
 
@@ -77,7 +77,7 @@ async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tm
             screen.query_one(AnswerBox).editor.text = "I helped with the project and it went fine."
             await pilot.press("ctrl+s")
             await until(pilot, lambda b=before: screen.prompt is not b and not screen.busy, "the follow-up")
-        assert len(flaky.fallbacks) == 1, "the failed LLM interviewer stood aside for the second follow-up"
+        assert len(flaky.failures) == 1, "the failed LLM interviewer stood aside for the second follow-up"
         notices = [note for note in shown if note.startswith("LLM interviewer unavailable")]
         assert len(notices) == 1 and "HTTP 500" in notices[0] and "Ctrl+R" in notices[0]
         await pilot.press("ctrl+r")
@@ -85,7 +85,7 @@ async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tm
         assert screen.check_action("retry_llm", ()) is False
         screen.query_one(AnswerBox).editor.text = "Still vague."
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: len(flaky.fallbacks) == 2, "the LLM interviewer tried again")
+        await until(pilot, lambda: len(flaky.failures) == 2, "the LLM interviewer tried again")
 
 
 class SlowInterviewer:

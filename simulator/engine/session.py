@@ -414,11 +414,11 @@ class Session:
         standin: Interviewer | None = getattr(self.interviewer, "fallback", None)
         if "interviewer" in self.llm_down and standin is not None:
             return await standin.followup(context, on_token)
-        fallbacks: list[str] = getattr(self.interviewer, "fallbacks", [])
-        before = len(fallbacks)
+        failures: list[str] = getattr(self.interviewer, "failures", [])  # LLMInterviewer's endpoint failures
+        before = len(failures)
         followup = await self.interviewer.followup(context, on_token)
-        if len(fallbacks) > before:
-            reason = f"the {self.interviewer.name} interviewer failed ({fallbacks[-1]}); the scripted one asks"
+        if len(failures) > before:
+            reason = f"the {self.interviewer.name} interviewer failed ({failures[-1]}); the scripted one asks"
             await self._record(FallbackUsed(round=record.index, role="interviewer", reason=reason))
         return followup
 

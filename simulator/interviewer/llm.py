@@ -134,6 +134,9 @@ class LLMInterviewer:
         self.timeout = timeout
         self.fallbacks: list[str] = []
         """Why the scripted interviewer stood in, one entry per follow-up it supplied."""
+        self.failures: list[str] = []
+        """The fallbacks the endpoint caused (not an unusable reply): the engine then lets the
+        scripted interviewer ask for the rest of the session."""
         find_prompt(DEFAULT_PERSONA)  # fail now, not mid-loop, when even the default persona is missing
         self._rounds: dict[tuple[str, str], _RoundSetup] = {}
 
@@ -151,6 +154,8 @@ class LLMInterviewer:
         except (LLMError, ReplyUnusable, TimeoutError) as exc:
             reason = str(exc) or f"no reply within {self.timeout:g} s"
             self.fallbacks.append(reason)
+            if not isinstance(exc, ReplyUnusable):
+                self.failures.append(reason)
             log.info("LLM follow-up replaced by the scripted one: %s", reason)
             return await self.fallback.followup(context, None if reply.shown else on_token)
 
