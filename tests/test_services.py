@@ -145,7 +145,7 @@ async def test_the_llm_grader_it_built_is_closed(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     ws = Workspace(Settings.load({"grader": "llm"}))
     grader: Any = ws.grader
-    client, _ = grader.session._for_this_loop()  # the HTTP client a first request opens (none is sent)
+    client, _ = grader.model.session._for_this_loop()  # the HTTP client a first request opens (none is sent)
     assert not client.is_closed()
     await ws.aclose()
     assert client.is_closed()
