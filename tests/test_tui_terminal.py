@@ -71,11 +71,6 @@ def _command(transcripts: Path, args: str) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue #16 row 1 (not on this branch): a skip the moment the next screen mounts can crash in "
-    "Textual's Header (NoMatches HeaderTitle); drop this mark once row 1's fix is merged",
-)
 def test_a_whole_drill_at_80x24_with_a_huge_answer_and_a_follow_up_skipped_at_once(tmp_path: Path) -> None:
     transcripts = tmp_path / "transcripts"
     huge = ("I decided to cut the custom reports and kept alerts; churn fell from 9% to 7% in a quarter. " * 250)[

@@ -1,4 +1,4 @@
-"""Which questions a loop asks: seeded, and avoiding what this user answered recently."""
+"""Which questions a loop asks: its own company's, seeded, and avoiding what this user answered recently."""
 
 import random
 from pathlib import Path
@@ -23,16 +23,22 @@ def recent_question_ids(directory: Path, sessions: int = RECENT_SESSIONS) -> set
 
 
 def pick_questions(loop: LoopSpec, library: Library, rng: random.Random, avoid: set[str]) -> list[list[str]]:
-    """Question ids per round: fresh ones first, recent ones only when the bank runs short."""
+    """Question ids per round: the loop's company's questions (an Amazon loop asks about Amazon), fresh
+    ones first, recent ones only when those run short; another company's only when its bank has too few."""
     used: set[str] = set()
     plan: list[list[str]] = []
     for spec in loop.rounds:
-        bank = sorted(q.id for q in library.questions_for(spec.type) if q.id not in used)
-        fresh = [q for q in bank if q not in avoid]
-        stale = [q for q in bank if q in avoid]
-        rng.shuffle(fresh)
-        rng.shuffle(stale)
-        chosen = (fresh + stale)[: spec.questions]
+        bank = sorted((q for q in library.questions_for(spec.type) if q.id not in used), key=lambda q: q.id)
+        ours = [q.id for q in bank if q.company == loop.company]
+        theirs = [q.id for q in bank if q.company != loop.company]
+        order: list[str] = []
+        for ids in (ours, theirs):
+            fresh = [q for q in ids if q not in avoid]
+            stale = [q for q in ids if q in avoid]
+            rng.shuffle(fresh)
+            rng.shuffle(stale)
+            order += fresh + stale
+        chosen = order[: spec.questions]
         used |= set(chosen)
         plan.append(chosen)
     return plan
