@@ -48,6 +48,8 @@ def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+LEVELS = ("L4", "L5", "L6", "L7")
+"""The seniority levels questions carry (domain.content.SeniorityLevel)."""
 SETTINGS_FLAGS = {"grader": "grader", "interviewer": "interviewer", "transcripts_dir": "transcripts"}
 """Flag (argparse dest) -> the `Settings` field it overrides."""
 

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from simulator.commands.common import NO_TERMINAL, add_grader_option, add_parser, fail, has_terminal, open_workspace
+from simulator.commands.common import (
+    LEVELS,
+    NO_TERMINAL,
+    add_grader_option,
+    add_parser,
+    fail,
+    has_terminal,
+    open_workspace,
+)
 
 
 def register(sub: Any) -> None:
@@ -20,6 +28,11 @@ def register(sub: Any) -> None:
     run.add_argument("loop", metavar="LOOP", help="loop or drill id (see `mockloop loops list`)")
     run.add_argument("--seed", type=int, help="pick the same questions again")
     run.add_argument("--any-question", action="store_true", help="do not avoid questions you answered recently")
+    run.add_argument(
+        "--level",
+        choices=LEVELS,
+        help="the seniority to rehearse: questions of that level first, then the nearest (default: any level)",
+    )
     _common(run)
     run.set_defaults(handler=_run)
     resume = add_parser(
@@ -53,7 +66,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return _go(args, lambda workspace: workspace.start(args.loop, seed=args.seed, avoid_recent=not args.any_question))
+    return _go(
+        args,
+        lambda workspace: workspace.start(
+            args.loop, seed=args.seed, avoid_recent=not args.any_question, level=args.level
+        ),
+    )
 
 
 def _resume(args: argparse.Namespace) -> int:

@@ -22,9 +22,12 @@ def recent_question_ids(directory: Path, sessions: int = RECENT_SESSIONS) -> set
     return seen
 
 
-def pick_questions(loop: LoopSpec, library: Library, rng: random.Random, avoid: set[str]) -> list[list[str]]:
+def pick_questions(
+    loop: LoopSpec, library: Library, rng: random.Random, avoid: set[str], level: str | None = None
+) -> list[list[str]]:
     """Question ids per round: the loop's company's questions (an Amazon loop asks about Amazon), fresh
-    ones first, recent ones only when those run short; another company's only when its bank has too few."""
+    ones first, recent ones only when those run short; another company's only when its bank has too few.
+    `level` (L4-L7): within each of those, questions of that level first, then the nearest levels."""
     used: set[str] = set()
     plan: list[list[str]] = []
     for spec in loop.rounds:
@@ -37,8 +40,16 @@ def pick_questions(loop: LoopSpec, library: Library, rng: random.Random, avoid: 
             stale = [q for q in ids if q in avoid]
             rng.shuffle(fresh)
             rng.shuffle(stale)
+            if level is not None:  # a stable sort: shuffled within a level
+                fresh.sort(key=lambda q: _distance(library.questions[q].level, level))
+                stale.sort(key=lambda q: _distance(library.questions[q].level, level))
             order += fresh + stale
         chosen = order[: spec.questions]
         used |= set(chosen)
         plan.append(chosen)
     return plan
+
+
+def _distance(level: str, wanted: str) -> int:
+    """How many seniority steps apart two levels are ("L5" and "L7": 2)."""
+    return abs(int(level.removeprefix("L")) - int(wanted.removeprefix("L")))

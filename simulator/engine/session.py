@@ -123,7 +123,9 @@ class Session:
         seed: int | None = None,
         avoid_recent: bool = True,
         rubric: Rubric | None = None,
+        level: str | None = None,
     ) -> "Session":
+        """`level` (L4-L7): questions of that seniority first, then the nearest levels."""
         try:
             loop = library.loop(loop_id)
             rubric = rubric or library.rubric(loop.rubric)
@@ -131,7 +133,7 @@ class Session:
             raise SessionError(str(exc).strip("'\"")) from None
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
         avoid = recent_question_ids(directory) if avoid_recent else set()
-        plan = pick_questions(loop, library, random.Random(seed), avoid)
+        plan = pick_questions(loop, library, random.Random(seed), avoid, level)
         for spec, ids in zip(loop.rounds, plan, strict=True):
             if not ids:
                 raise SessionError(f"no questions for round type {spec.type!r}; see `mockloop questions list`")

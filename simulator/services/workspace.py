@@ -133,7 +133,9 @@ class Workspace:
 
     # -- sessions ----------------------------------------------------------------------------------
 
-    def start(self, loop_id: str, seed: int | None = None, avoid_recent: bool = True) -> Session:
+    def start(
+        self, loop_id: str, seed: int | None = None, avoid_recent: bool = True, level: str | None = None
+    ) -> Session:
         return Session.start(
             loop_id,
             library=self.library,
@@ -142,6 +144,7 @@ class Workspace:
             interviewer=self.interviewer,
             seed=seed,
             avoid_recent=avoid_recent,
+            level=level,
         )
 
     def resume(self, transcript_id: str | None) -> Session:
