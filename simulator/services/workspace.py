@@ -119,6 +119,16 @@ class Workspace:
                 getattr(self, part)
         return notes
 
+    def warm_up(self) -> None:
+        """Grade one short answer offline with every shipped loop's rubric, so the first real grade
+        does not pay for loading the rubric's model and the detectors' tables (about a second)."""
+        from simulator.grading.base import GradeRequest
+        from simulator.grading.offline import grade_offline
+
+        request = GradeRequest("bar-raiser", "Tell me about a time you owned an outcome.", "I decided to act.")
+        for rubric_id in sorted({loop.rubric for loop in self.library.loops.values()}):
+            grade_offline(request, self.library.rubric(rubric_id))
+
     async def aclose(self) -> None:
         """Close every grader and interviewer this workspace built or was given."""
         opened, self._opened = self._opened, []

@@ -109,6 +109,7 @@ class MockloopApp(App[None]):
         if mode.problem:
             notes.append(mode.problem)
         self.post_message(WorkspaceLoaded(workspace, mode, notes))
+        workspace.warm_up()  # in this thread, while the user reads Home
 
     def on_workspace_loaded(self, message: WorkspaceLoaded) -> None:
         for note in message.notes:
