@@ -196,7 +196,7 @@ async def test_the_longest_question_and_its_follow_ups_are_never_cut_at_80x24(
     from tests.test_tui_support import library
 
     longest = max(library().questions_for("execution"), key=lambda q: len(q.text))
-    monkeypatch.setattr(session_module, "pick_questions", lambda loop, lib, rng, avoid: [[longest.id]])
+    monkeypatch.setattr(session_module, "pick_questions", lambda loop, lib, rng, avoid, level=None: [[longest.id]])
     app = app_for(transcripts, lambda env: env.start("drill-execution", seed=1))
     async with app.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
