@@ -4,6 +4,7 @@ run of a drill."""
 
 import json
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -332,19 +333,7 @@ def test_the_workspace_builds_the_interviewer_asked_for(monkeypatch: pytest.Monk
 
 def test_plain_mode_streams_llm_follow_ups_through_a_whole_drill(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.script(CHAT, streamed(PROBE), streamed(["MOVE_ON"]))
-    result = run_cli(
-        "run",
-        "drill-bar-raiser",
-        "--plain",
-        "--interviewer",
-        "llm",
-        "--seed",
-        "2",
-        "--transcripts-dir",
-        str(tmp_path),
-        stdin=f"{ANSWER}\n.\n{ANSWER} Again.\n.\n",
-        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
-    )
+    result = plain_llm_drill(fake_openai.base_url, tmp_path, f"{ANSWER}\n.\n{ANSWER} Again.\n.\n")
     assert result.returncode == 0, result.stderr
     assert "interviewer: llm" in result.stdout
     assert result.stdout.count(PROBE_TEXT) == 1, "printed as it streamed, not again"
@@ -367,7 +356,17 @@ def test_asking_for_the_llm_interviewer_offline_says_what_to_do(tmp_path: Path) 
 
 def test_plain_mode_replaces_a_follow_up_that_began_to_stream(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.script(CHAT, streamed(["PROBE ownership\n", "What", " is", " your", " score?"]), streamed(["MOVE_ON"]))
-    result = run_cli(
+    result = plain_llm_drill(fake_openai.base_url, tmp_path, f"{THIN}\n.\n{THIN}\n.\n")
+    assert result.returncode == 0, result.stderr
+    [journal] = tmp_path.glob("*.jsonl")
+    [asked] = [e["text"] for e in map(json.loads, journal.read_text().splitlines()) if e["type"] == "followup"]
+    assert f"-- Follow-up 1 --\nWhat is your ...\n{asked}\n" in result.stdout
+    assert "score?" not in result.stdout
+
+
+def plain_llm_drill(base_url: str, directory: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    """`mockloop run drill-bar-raiser --plain --interviewer llm --seed 2` against `base_url`, saving in `directory`."""
+    return run_cli(
         "run",
         "drill-bar-raiser",
         "--plain",
@@ -376,12 +375,7 @@ def test_plain_mode_replaces_a_follow_up_that_began_to_stream(fake_openai: FakeO
         "--seed",
         "2",
         "--transcripts-dir",
-        str(tmp_path),
-        stdin=f"{THIN}\n.\n{THIN}\n.\n",
-        env={"OPENAI_BASE_URL": fake_openai.base_url, "MOCKLOOP_MODEL": MODEL},
+        str(directory),
+        stdin=stdin,
+        env={"OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": MODEL},
     )
-    assert result.returncode == 0, result.stderr
-    [journal] = tmp_path.glob("*.jsonl")
-    [asked] = [e["text"] for e in map(json.loads, journal.read_text().splitlines()) if e["type"] == "followup"]
-    assert f"-- Follow-up 1 --\nWhat is your ...\n{asked}\n" in result.stdout
-    assert "score?" not in result.stdout
