@@ -121,8 +121,8 @@ def test_mockloop_runs_in_a_real_terminal(tmp_path: Path) -> None:
         terminal.keys(ANSWER, literal=True)
         terminal.wait_for(lambda s: "13 words" in s, "the word count of the typed answer")
         terminal.keys("C-s")
-        moved_on = terminal.wait_for(lambda s: "follow-up 1" in s or "Grading" in s, "the next prompt")
-        assert "Follow-up 1:" in moved_on
+        moved_on = terminal.wait_for(lambda s: "Follow-up 1:" in s or "Grading" in s, "the next prompt")
+        assert "Follow-up 1:" in moved_on and "follow-up 1" in moved_on
         terminal.keys("C-q")
         terminal.wait_for(lambda s: "Leave this loop?" in s, "the quit dialog")
         terminal.keys("q")
