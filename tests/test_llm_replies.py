@@ -100,6 +100,7 @@ FAILED: dict[str, tuple[Reply, type[LLMError], str]] = {
     ),
 }
 TRANSIENT = (
+    "a refusal",
     "empty choices",
     "null choices",
     "200 with an error body",

@@ -31,8 +31,9 @@ def check_completion(reply: Any, endpoint: str) -> None:
     """Raise unless `reply` is a chat completion with at least one choice.
 
     A 200 whose body is an error object, an HTML page (the SDK hands a body that is not JSON on as
-    a str) or a completion without choices looks like an overloaded server or proxy: that raises a
-    transient LLMError, which the retry policy retries. JSON of another shape is not retried.
+    a str), a completion without choices or a refusal looks like an overloaded server, a proxy or
+    a passing mood of the model: that raises a transient LLMError, which the retry policy retries.
+    JSON of another shape is not retried.
     """
     if isinstance(reply, str):
         detail = f"POST /chat/completions answered text {reply[:80]!r}, not a chat completion"
@@ -46,6 +47,7 @@ def check_completion(reply: Any, endpoint: str) -> None:
         raise LLMError(f"the server answered 200 with an error: {problem}", transient=True)
     choices = field(reply, "choices")
     if isinstance(choices, list) and choices:
+        _check_refusal(choices[0])
         return
     if choices is None and not any(field(reply, name) is not None for name in ("id", "object", "model", "usage")):
         raise not_openai_compatible(
@@ -68,6 +70,15 @@ def error_message(reply: Any) -> str | None:
     return str(message)[:300]
 
 
+def _check_refusal(choice: Any) -> None:
+    """A refusal may not repeat (sampling, a moderation layer that misfired): it is transient, so
+    the retry policy asks again before the caller falls back."""
+    message = field(choice, "message")
+    refusal = field(message, "refusal") if isinstance(message, dict | BaseModel) else None
+    if refusal:
+        raise LLMBadOutput(f"the model refused: {content_text(refusal) or refusal}", transient=True)
+
+
 def reply_text(completion: Any) -> str:
     """What the first choice says: its text, else the arguments of its (first) tool call.
 
@@ -79,9 +90,7 @@ def reply_text(completion: Any) -> str:
         message = choice if isinstance(choice, str) else {}
     if isinstance(message, str):
         return message
-    refusal = field(message, "refusal")
-    if refusal:
-        raise LLMBadOutput(f"the model refused: {content_text(refusal) or refusal}")
+    _check_refusal(choice)
     text = content_text(field(message, "content"))
     if text and text.strip():
         return text

@@ -2,7 +2,7 @@
 
 Retried: 429 (waiting what Retry-After / retry-after-ms asks), 408, 5xx, timeouts, connection
 errors and replies that look transient (a 200 with an error body, an HTML page or no choices, a
-body cut short), with exponential backoff and jitter otherwise. Other 4xx fail at once. The budget is
+body cut short, a refusal), with exponential backoff and jitter otherwise. Other 4xx fail at once. The budget is
 `max_attempts` tries and `max_total_seconds`: no wait is started that would end past it.
 """
 
