@@ -364,8 +364,18 @@ def test_plain_mode_replaces_a_follow_up_that_began_to_stream(fake_openai: FakeO
     assert "score?" not in result.stdout
 
 
-def plain_llm_drill(base_url: str, directory: Path, stdin: str) -> subprocess.CompletedProcess[str]:
-    """`mockloop run drill-bar-raiser --plain --interviewer llm --seed 2` against `base_url`, saving in `directory`."""
+def test_run_takes_the_endpoint_and_the_interviewer_model_as_flags(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    fake_openai.script(CHAT, streamed(PROBE), streamed(["MOVE_ON"]))
+    flags = ("--base-url", fake_openai.base_url, "--model", "general-model", "--interviewer-model", "asker-model")
+    result = plain_llm_drill(None, tmp_path, f"{ANSWER}\n.\n{ANSWER} Again.\n.\n", *flags)
+    assert result.returncode == 0, result.stderr
+    assert "-- Follow-up 1 --\n" + PROBE_TEXT + "\n" in result.stdout
+    assert [r.body["model"] for r in fake_openai.requests_to(CHAT)] == ["asker-model", "asker-model"]
+
+
+def plain_llm_drill(base_url: str | None, directory: Path, stdin: str, *flags: str) -> subprocess.CompletedProcess[str]:
+    """`mockloop run drill-bar-raiser --plain --interviewer llm --seed 2` saving in `directory`, against
+    `base_url` set in the environment (None: the endpoint comes in `flags`)."""
     return run_cli(
         "run",
         "drill-bar-raiser",
@@ -376,6 +386,7 @@ def plain_llm_drill(base_url: str, directory: Path, stdin: str) -> subprocess.Co
         "2",
         "--transcripts-dir",
         str(directory),
+        *flags,
         stdin=stdin,
-        env={"OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": MODEL},
+        env={"OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": MODEL} if base_url else {},
     )

@@ -21,11 +21,12 @@ def add_parser(sub: Any, name: str, help_text: str, example: str, **kwargs: Any)
     )
 
 
-ENDPOINT_FLAGS = ("model", "grader_model", "base_url", "timeout")
+ENDPOINT_FLAGS = ("model", "grader_model", "interviewer_model", "base_url", "timeout")
 
 
-def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
-    """--model, --grader-model, --base-url and --timeout, for the commands that may call an LLM grader."""
+def add_endpoint_options(parser: argparse.ArgumentParser, *, interviewer: bool = False) -> None:
+    """--model, --grader-model, --base-url, --timeout and --no-hints, for the commands that may call an LLM
+    grader; with `interviewer`, --interviewer-model too (run, resume)."""
     parser.add_argument("--model", help="LLM model (overrides MOCKLOOP_MODEL)")
     parser.add_argument(
         "--grader-model",
@@ -33,6 +34,13 @@ def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="model for grading (overrides MOCKLOOP_GRADER_MODEL and --model)",
     )
+    if interviewer:
+        parser.add_argument(
+            "--interviewer-model",
+            dest="interviewer_model",
+            metavar="NAME",
+            help="model for the interviewer's follow-ups (overrides MOCKLOOP_INTERVIEWER_MODEL and --model)",
+        )
     parser.add_argument("--base-url", dest="base_url", help="OpenAI-compatible endpoint URL")
     parser.add_argument(
         "--timeout",

@@ -10,6 +10,7 @@ from typing import Any
 from simulator.commands.common import (
     LEVELS,
     NO_TERMINAL,
+    add_endpoint_options,
     add_grader_option,
     add_parser,
     fail,
@@ -63,6 +64,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="where sessions are saved (default: $MOCKLOOP_TRANSCRIPTS, `transcripts:` in the config file, "
         "else ./transcripts)",
     )
+    add_endpoint_options(parser, interviewer=True)
 
 
 def _run(args: argparse.Namespace) -> int:

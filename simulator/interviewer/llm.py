@@ -259,14 +259,15 @@ class _Reply:
         return self.text[start:end]
 
 
-def make_llm_interviewer(fallback: Interviewer) -> LLMInterviewer:
-    """An LLM interviewer on the configured endpoint (flags aside): the interviewer role's model on
-    a session of its own, a follow-up bounded by the request deadline. `await it.aclose()` when done.
+def make_llm_interviewer(fallback: Interviewer, **llm_overrides: str | float | None) -> LLMInterviewer:
+    """An LLM interviewer on the configured endpoint (`llm_overrides`: the LLM flags given): the
+    interviewer role's model on a session of its own, a follow-up bounded by the request deadline.
+    `await it.aclose()` when done.
 
     Raises InterviewerUnavailable saying why not: offline, bad settings, or a broken prompt file.
     """
     try:
-        settings = resolve_settings()
+        settings = resolve_settings(flags=llm_overrides)
     except LLMError as exc:
         raise InterviewerUnavailable(str(exc)) from None
     if not settings.is_configured:

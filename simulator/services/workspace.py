@@ -224,14 +224,13 @@ class Workspace:
         self._opened.append(grader)
         return grader
 
-    @staticmethod
-    def _build_interviewer(name: str) -> Interviewer:
+    def _build_interviewer(self, name: str) -> Interviewer:
         if name == "scripted":
             return ScriptedInterviewer()
         from simulator.interviewer.llm import InterviewerUnavailable, make_llm_interviewer
 
         try:
-            return make_llm_interviewer(fallback=ScriptedInterviewer())
+            return make_llm_interviewer(ScriptedInterviewer(), **self.settings.llm_flags)
         except InterviewerUnavailable as exc:
             if exc.offline and name == "auto":
                 return ScriptedInterviewer()
