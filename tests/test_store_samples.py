@@ -7,6 +7,7 @@ from simulator.domain import (
     Fix,
     OverallScore,
     RoundGrade,
+    RoundPlan,
     SignalGrade,
     SignalSummary,
     Transcript,
@@ -21,7 +22,6 @@ from simulator.store import (
     QuestionAsked,
     RoundEnded,
     RoundGraded,
-    RoundInfo,
     RoundStarted,
     replay_lines,
 )
@@ -88,8 +88,8 @@ def sample_events(transcript_id: str = SAMPLE_ID, finished: bool = True) -> list
             seed=1,
             started_at=at(0),
             rounds=[
-                RoundInfo(index=0, type="bar-raiser", title="Bar raiser", minutes=45),
-                RoundInfo(index=1, type="product-sense", title="Product sense", minutes=45),
+                RoundPlan(index=0, type="bar-raiser", title="Bar raiser", minutes=45),
+                RoundPlan(index=1, type="product-sense", title="Product sense", minutes=45),
             ],
         ),
         RoundStarted(at=at(0), round=0),

@@ -15,14 +15,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from simulator.content import Library, load_library
-from simulator.domain import RoundRecord, Transcript, Turn
+from simulator.domain import RoundPlan, RoundRecord, Transcript, Turn
 from simulator.grading.base import Grader
 from simulator.grading.offline import OfflineGrader
 from simulator.interviewer import Interviewer, ScriptedInterviewer
 from simulator.services.regrade import regrade
 from simulator.services.settings import Settings
 from simulator.services.workspace import Workspace
-from simulator.store import LoopStarted, QuestionAsked, RoundInfo, RoundStarted, write_final
+from simulator.store import LoopStarted, QuestionAsked, RoundStarted, write_final
 from simulator.tui.app import MockloopApp, OpenSession, make_app
 from simulator.tui.screens.home import HomeScreen
 
@@ -113,7 +113,7 @@ def _write_unfinished(directory: Path) -> None:
     spec = library().loop("amazon-pm")
     firsts = [sorted(q.id for q in library().questions_for(r.type))[0] for r in spec.rounds]
     rounds = [
-        RoundInfo(
+        RoundPlan(
             index=i,
             type=r.type,
             title=r.title,

@@ -18,7 +18,7 @@ from simulator.domain.rubric import (
     Veto,
 )
 from simulator.domain.sheet import AnswerSheet, SheetRound
-from simulator.domain.transcript import SCHEMA_VERSION, RoundRecord, Transcript, Turn
+from simulator.domain.transcript import SCHEMA_VERSION, RoundPlan, RoundRecord, Transcript, Turn
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,6 +33,7 @@ __all__ = [
     "Question",
     "QuestionBank",
     "RoundGrade",
+    "RoundPlan",
     "RoundRecord",
     "RoundSpec",
     "Rubric",

@@ -21,14 +21,21 @@ class Turn(BaseModel):
     answered_at: datetime | None = None
 
 
-class RoundRecord(BaseModel):
+class RoundPlan(BaseModel):
+    """A round as planned when the loop started: what the journal's `loop_started` event records."""
+
     index: int
     type: str
     title: str
     minutes: int
     question_ids: list[str] = Field(default_factory=list)
-    """The questions picked for this round when the loop started."""
+    """The questions picked for the round when the loop started (so a resume asks the same)."""
     max_followups: int = 2
+
+
+class RoundRecord(RoundPlan):
+    """A round as run: its plan, the turns asked and answered, its time and its grade."""
+
     turns: list[Turn] = Field(default_factory=list)
     started_at: datetime | None = None
     ended_at: datetime | None = None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from simulator.content import Library
-from simulator.domain import Debrief, LoopSpec, Question, RoundGrade, RoundRecord, Rubric, Transcript, Turn
+from simulator.domain import Debrief, LoopSpec, Question, RoundGrade, RoundPlan, RoundRecord, Rubric, Transcript, Turn
 from simulator.engine.clock import RoundClock
 from simulator.engine.evidence import OfflineEvidence
 from simulator.engine.picking import pick_questions, recent_question_ids
@@ -38,7 +38,6 @@ from simulator.store import (
     QuestionAsked,
     RoundEnded,
     RoundGraded,
-    RoundInfo,
     RoundPaused,
     RoundStarted,
     TranscriptBuilder,
@@ -160,7 +159,7 @@ class Session:
                 seed=seed,
                 started_at=_now(),
                 rounds=[
-                    RoundInfo(
+                    RoundPlan(
                         index=i,
                         type=s.type,
                         title=s.title,

@@ -14,7 +14,6 @@ from simulator.store.events import (
     QuestionAsked,
     RoundEnded,
     RoundGraded,
-    RoundInfo,
     RoundPaused,
     RoundStarted,
 )
@@ -38,7 +37,6 @@ __all__ = [
     "QuestionAsked",
     "RoundEnded",
     "RoundGraded",
-    "RoundInfo",
     "RoundPaused",
     "RoundStarted",
     "SessionSummary",

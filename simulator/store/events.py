@@ -10,21 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from simulator.domain import SCHEMA_VERSION, Debrief, RoundGrade
+from simulator.domain import SCHEMA_VERSION, Debrief, RoundGrade, RoundPlan
 
 
 def _now() -> datetime:
     return datetime.now().astimezone()
-
-
-class RoundInfo(BaseModel):
-    index: int
-    type: str
-    title: str
-    minutes: int
-    question_ids: list[str] = Field(default_factory=list)
-    """The questions picked for the round when the loop started (so a resume asks the same)."""
-    max_followups: int = 2
 
 
 class _Event(BaseModel):
@@ -42,7 +32,7 @@ class LoopStarted(_Event):
     rubric: str
     seed: int | None = None
     started_at: datetime
-    rounds: list[RoundInfo]
+    rounds: list[RoundPlan]
 
 
 class RoundStarted(_Event):
