@@ -1,13 +1,14 @@
-"""Shared fixtures: an isolated user config dir and transcripts dir for every test."""
+"""Shared fixtures: an isolated user config dir and transcripts dir for every test.
 
-import os
-import subprocess
-import sys
+The tests are split by kind, and each kind is a marker given by its folder (`pytest -m unit`):
+`unit/` (pure code and real files, no process, no socket but a scripted model), `functional/`
+(the app under Pilot, snapshots, tmux, and the LLM path over real HTTP on 127.0.0.1), `cli/` (the
+`mockloop` command as a real process), `reliability/` (suites that try many cases and print figures).
+"""
+
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -17,25 +18,6 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("MOCKLOOP_TRANSCRIPTS", str(home / "transcripts"))
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "MOCKLOOP_MODEL"):
         monkeypatch.delenv(var, raising=False)
-
-
-def run_cli(
-    *args: str,
-    cwd: Path | None = None,
-    stdin: str | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 60,
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m simulator ARGS` as a real process."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args],
-        cwd=cwd or REPO,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
 
 
 # -- reliability suites (tests/reliability/): a quick size in every run, the full size by flag -----------
@@ -51,16 +33,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--reliability-json", metavar="FILE", help="also write the reliability figures to FILE as JSON")
 
 
+KINDS = {
+    "unit": "pure code and real files (tests/unit/)",
+    "functional": "the app under Pilot or tmux, the LLM path over loopback HTTP (tests/functional/)",
+    "cli": "the mockloop command as a real process (tests/cli/)",
+    "reliability": "a reliability suite (tests/reliability/); prints figures",
+}
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "reliability: a reliability suite (tests/reliability/); prints figures")
+    for kind, what in KINDS.items():
+        config.addinivalue_line("markers", f"{kind}: {what}")
     config.reliability_figures = {}  # type: ignore[attr-defined]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--reliability-full"):  # minutes, not the two the quick tests are allowed
-        for item in items:
-            if item.get_closest_marker("reliability"):
-                item.add_marker(pytest.mark.timeout(3600))
+    tests = Path(__file__).parent
+    for item in items:
+        folder = item.path.relative_to(tests).parts[0] if item.path.is_relative_to(tests) else ""
+        if folder in KINDS:
+            item.add_marker(getattr(pytest.mark, folder))
+        if folder == "reliability" and config.getoption("--reliability-full"):
+            item.add_marker(pytest.mark.timeout(3600))  # minutes, not the two the quick tests are allowed
 
 
 @pytest.fixture

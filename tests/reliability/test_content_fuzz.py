@@ -30,8 +30,6 @@ from simulator.content import library as library_module
 from simulator.content.yamlio import read_yaml
 from simulator.locations import shipped_root
 
-pytestmark = pytest.mark.reliability
-
 QUICK, FULL = 30, 500
 """The quick size tries each mutation at least once."""
 SLOW_S = 10.0

@@ -16,11 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from simulator.store import load_session
-
-pytestmark = pytest.mark.reliability
 
 REPO = Path(__file__).resolve().parents[2]
 PROMPT = "> (end with '.')"

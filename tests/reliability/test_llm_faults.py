@@ -19,11 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.fake_openai import FakeOpenAI, Recorded, Reply, chat_reply, error, html_page, invalid_json, json_reply
-
-pytestmark = pytest.mark.reliability
 
 REPO = Path(__file__).resolve().parents[2]
 QUICK, FULL = 40, 500

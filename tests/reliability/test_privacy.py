@@ -18,10 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from fake_openai import FakeOpenAI, error  # tests/ is on the path (the rootdir's conftest)
-
-pytestmark = pytest.mark.reliability
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-PRIVACYsuite0123456789abcdefKEY"

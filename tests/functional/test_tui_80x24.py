@@ -1,0 +1,252 @@
+"""The app at 80x24 (issue #16): nothing cut, nothing stale, the clock stopped while away."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from simulator.tui.app import MockloopApp
+from simulator.tui.screens.dialogs import QuitDialog
+from simulator.tui.screens.home import HomeScreen
+from simulator.tui.screens.interview import InterviewScreen
+from tests.functional.test_tui_pilot import answer, start_drill_from_home
+from tests.functional.tui_support import app_for, until
+
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def transcripts(tmp_path: Path) -> Path:
+    return tmp_path / "transcripts"
+
+
+async def save_and_go_home(pilot: Pilot[None], app: MockloopApp) -> float:
+    """ctrl+q, `h`: the round clock's seconds used when the dialog opened."""
+    assert isinstance(app.screen, InterviewScreen)
+    clock = app.screen.session.clock()
+    assert clock is not None
+    await pilot.press("ctrl+q")
+    await until(pilot, lambda: isinstance(app.screen, QuitDialog), "the quit dialog")
+    used = clock.used
+    await pilot.press("h")
+    await until(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+    return used
+
+
+async def resume_from_home(pilot: Pilot[None], app: MockloopApp) -> tuple[float, float]:
+    """`r` on Home: (the resumed round clock's seconds used, seconds the resume itself took to show)."""
+    await until(pilot, lambda: app.screen.check_action("resume", ()), "an unfinished session on Home")
+    pressed = time.monotonic()
+    await pilot.press("r")
+    await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the resumed interview")
+    assert isinstance(app.screen, InterviewScreen)
+    clock = app.screen.session.clock()
+    assert clock is not None
+    return clock.used, time.monotonic() - pressed
+
+
+async def test_time_away_from_a_paused_loop_is_not_on_the_clock(transcripts: Path) -> None:
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await start_drill_from_home(pilot)
+        await answer(pilot, "We did it.")
+        await asyncio.sleep(1.0)  # thinking at the follow-up: this counts
+        paused_at = await save_and_go_home(pilot, app)
+        await asyncio.sleep(2.0)  # away on Home: this does not
+        resumed, took = await resume_from_home(pilot, app)
+        assert paused_at - 0.2 < resumed < paused_at + took + 0.2, (paused_at, resumed, took)  # not the 2 s away
+
+        await answer(pilot, "I owned the call.")  # answer the follow-up that was pending over the pause
+        paused_again = await save_and_go_home(pilot, app)
+        await asyncio.sleep(2.0)
+        again, took = await resume_from_home(pilot, app)
+        assert paused_again - 0.2 < again < paused_again + took + 0.2, (paused_again, again, took)
+
+
+async def test_regrading_a_transcript_shows_the_new_scores_in_the_body(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Markdown, Select
+
+    from simulator.grading.offline import OfflineGrader
+    from simulator.services.regrade import regrade
+    from simulator.store import to_markdown
+    from simulator.tui.screens.browser import BrowserScreen
+    from simulator.tui.screens.dialogs import RegradeDialog
+    from simulator.tui.screens.transcript import TranscriptScreen
+    from tests.functional.tui_support import home_ready, library, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        table = app.screen.query_one("#sessions", DataTable)
+        table.move_cursor(row=table.get_row_index(ids[3]))
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TranscriptScreen) and app.screen.shown, "the transcript")
+        viewer = app.screen
+        assert isinstance(viewer, TranscriptScreen) and viewer.original is not None
+        before = viewer.query_one(Markdown).source
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, RegradeDialog), "the re-grade dialog")
+        app.screen.query_one("#rubric", Select).value = "base"
+        await pilot.pause()
+        await pilot.click("#go")
+        await until(pilot, lambda: app.screen is viewer and viewer.variant, "the re-graded transcript")
+        expected = to_markdown(await regrade(viewer.original, library().rubric("base"), OfflineGrader()))
+        await until(pilot, lambda: viewer.query_one(Markdown).source == expected, "the re-graded body", timeout=5)
+        assert expected != before and "rubric `base`" in viewer.query_one(Markdown).source
+
+
+async def test_home_at_80x24_shows_loop_ids_a_description_and_no_cut_text(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from tests.functional.tui_support import home_ready
+
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await until(pilot, lambda: app.screen.query_one("#recent", DataTable).row_count, "the recent sessions")
+        loops = app.screen.query_one("#loops", DataTable)
+        assert loops.get_row_at(loops.get_row_index("amazon-pm"))[0] == "amazon-pm"
+        for table_id in ("#loops", "#recent"):
+            table = app.screen.query_one(table_id, DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, table_id  # nothing cut
+        recent = app.screen.query_one("#recent", DataTable)
+        assert "None yet" in [str(cell) for cell in recent.get_row_at(0)]
+        for pane_id in ("#loops-pane", "#recent-pane", "#trend-pane"):
+            pane = app.screen.query_one(pane_id)
+            assert len(str(pane.border_title)) <= pane.size.width - 4, pane_id
+        about = app.screen.query_one("#loop-about", Static)
+        first = loops.coordinate_to_cell_key((loops.cursor_row, 0)).row_key.value
+        assert str(about.content).startswith(("Amazon", "Alibaba")) and about.size.height >= 1
+        loops.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        second = loops.coordinate_to_cell_key((loops.cursor_row, 0)).row_key.value
+        assert second != first and app.workspace is not None
+        description = app.workspace.library.loop(str(second)).description
+        assert description.split(". ")[0].rstrip(".") in str(about.content)
+        assert about.virtual_size.height <= about.size.height  # wrapped, not cut
+
+
+async def test_the_debrief_keeps_signal_names_in_view_and_shows_graders_and_flags(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.store import read_transcript
+    from simulator.tui.screens.debrief import DebriefScreen
+    from simulator.tui.widgets import GradesTable
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    transcript = read_transcript(transcripts / f"{ids[0]}.json")
+    record = transcript.rounds[0]
+    assert record.grade is not None
+    fallback = record.grade.model_copy(
+        update={
+            "grader": "offline-fallback",
+            "fallback_reason": "LLMTimeout: no reply in 30 s",
+            "flags": ["prompt-injection"],
+        }
+    )
+    transcript.rounds[0] = record.model_copy(update={"grade": fallback})
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        app.push_screen(DebriefScreen(transcript))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        assert app.screen.query_one(GradesTable).fixed_columns == 1
+        note = str(app.screen.query_one("#round-note-0", Static).content)
+        assert "graded by offline-fallback (fallback: LLMTimeout: no reply in 30 s)" in note
+        assert "flags: prompt-injection" in note
+
+
+async def test_down_in_the_filter_box_moves_to_the_list_and_r_acts_on_it(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Input
+
+    from simulator.tui.screens.browser import BrowserScreen
+    from tests.functional.tui_support import UNFINISHED_ID, home_ready, seed_sessions
+
+    await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        browser = app.screen
+        await pilot.press("slash", *"unfinished")
+        assert browser.query_one("#sessions", DataTable).row_count == 1
+        await pilot.press("down")
+        assert app.focused is browser.query_one("#sessions", DataTable)
+        await pilot.press("r")
+        assert browser.query_one("#filter", Input).value == "unfinished"  # not typed into the filter
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the interview")
+        assert isinstance(app.screen, InterviewScreen) and app.screen.session.id == UNFINISHED_ID
+
+
+async def test_the_longest_question_and_its_follow_ups_are_never_cut_at_80x24(
+    transcripts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.containers import VerticalScroll
+
+    import simulator.engine.session as session_module
+    from tests.functional.tui_support import library
+
+    longest = max(library().questions_for("execution"), key=lambda q: len(q.text))
+    monkeypatch.setattr(session_module, "pick_questions", lambda loop, lib, rng, avoid, level=None: [[longest.id]])
+    app = app_for(transcripts, lambda env: env.start("drill-execution", seed=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        seen = 0
+        while isinstance(app.screen, InterviewScreen):
+            screen = app.screen
+            prompt = screen.prompt
+            assert prompt is not None
+            await pilot.pause()
+            pane = screen.query_one("#question-pane", VerticalScroll)
+            assert pane.virtual_size.height <= pane.scrollable_content_region.height, (
+                f"{prompt.kind} {prompt.followup_number}: {pane.virtual_size.height} lines in a pane of "
+                f"{pane.scrollable_content_region.height}"
+            )
+            seen += prompt.kind == "followup"
+            await answer(pilot, "We shipped.")
+        assert seen >= 1
+
+
+async def test_a_broken_working_copy_of_a_rubric_reads_well_and_the_shipped_one_keeps_working(
+    transcripts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import DataTable, Static
+
+    from simulator.tui.screens.rubrics import RubricsScreen
+    from tests.functional.tui_support import home_ready, library
+
+    shipped = library().source("rubric", "amazon-pm")
+    assert shipped is not None
+    work = tmp_path / "coach"
+    (work / "rubrics").mkdir(parents=True)
+    broken = shipped.read_text().replace("\n  ", "\n\t", 1)  # the coach indented one line with a tab
+    (work / "rubrics" / "amazon-pm.yaml").write_text(broken)
+    monkeypatch.chdir(work)  # ./rubrics/amazon-pm.yaml: the working copy comes first on the search path
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
+        screen = app.screen
+        await pilot.press("r")
+        table = screen.query_one("#problems", DataTable)
+        await until(pilot, lambda: table.row_count > 0, "the problems")
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert all(where.startswith("./rubrics/amazon-pm.yaml:") for where, _ in rows), rows  # none on shipped loops
+        assert any("skipped" in problem for _, problem in rows), rows
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling to read
+        detail = screen.query_one("#problem-detail", Static)
+        assert "in plain words: a tab is used to indent" in str(detail.content)
+        assert app.workspace is not None
+        assert app.workspace.library.loop("amazon-pm").rubric == "amazon-pm"
+        assert app.workspace.library.rubric("amazon-pm").title
+        assert app.workspace.library.source("rubric", "amazon-pm") == shipped
