@@ -46,6 +46,14 @@ def test_a_level_asks_that_levels_questions_first_then_the_nearest(library: Libr
         assert [abs(int(library.questions[q].level[1]) - int(level[1])) for q in ids] == nearest, spec.type
 
 
+def test_every_probe_targets_a_signal_its_question_lists_and_its_round_grades(library: Library) -> None:
+    graded = library.rubric("base").rounds
+    stray = [(q.id, p.signal) for q in library.questions.values() for p in q.probes if p.signal not in q.signals]
+    ungraded = [(q.id, s) for q in library.questions.values() for s in q.signals if s not in graded[q.round].signals]
+    assert not stray, stray
+    assert not ungraded, ungraded
+
+
 def test_run_takes_the_level(tmp_path: Path) -> None:
     done = run_cli("run", "drill-bar-raiser", "--plain", "--level", "L7", "--seed", "2", stdin="", env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
