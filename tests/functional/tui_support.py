@@ -42,6 +42,13 @@ SAMPLE_ANSWERS = (
     "sellers fell from 9% to 6% in one quarter, measured in billing data. Sellers had told me refunds took "
     "five days; I fixed that first. I got it wrong at first and now I check the complaint queue weekly.",
 )
+SAMPLE_QUESTIONS = (
+    "br-acted-on-half-the-data",
+    "br-aligned-across-orgs",
+    "br-complaint-vs-dashboard",
+    "br-confident-and-wrong",
+)
+"""The bar-raiser question each sample answers, named so that a bigger bank does not change the grades."""
 UNFINISHED_ID = "20261105-090000-amazon-pm-0005"
 
 _library: Library | None = None
@@ -74,7 +81,7 @@ def _at(day: int, minutes: float = 0) -> datetime:
 
 
 async def _finished(day: int, answer: str) -> Transcript:
-    question = library().questions[sorted(q.id for q in library().questions_for("bar-raiser"))[day - 1]]
+    question = library().questions[SAMPLE_QUESTIONS[day - 1]]
     turn = Turn(
         kind="question",
         text=question.text,
