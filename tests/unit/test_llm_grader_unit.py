@@ -1,5 +1,5 @@
 """The LLM grader's own logic against an in-memory `ScriptedModel`: no server, no socket. The HTTP
-fake (tests/test_llm_grader.py and the transport tests) covers what the OpenAI-compatible model does."""
+fake (tests/functional/test_llm_grader.py and the transport tests) covers what the OpenAI-compatible model does."""
 
 import asyncio
 import socket

@@ -1,6 +1,6 @@
 """The LLM interviewer's own logic against an in-memory `ScriptedModel`: the decision line, words
 shown a word behind, leaks and repeats replaced, fallbacks. No server, no socket; the HTTP fake
-(tests/test_llm_interviewer.py) covers streaming over the wire and deadlines."""
+(tests/functional/test_llm_interviewer.py) covers streaming over the wire and deadlines."""
 
 import pytest
 
