@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from simulator.content.prompts import find_prompt, load_two_part
 from simulator.domain import OverallScore, RoundGrade, Rubric, RubricRound, SignalGrade
+from simulator.domain.rubric import LEVELS
 from simulator.grading.base import Grader, GradeRequest
 from simulator.grading.detectors import find_injection
 from simulator.grading.scoring import overall_score
@@ -58,13 +59,15 @@ HintSource = Callable[[GradeRequest, Rubric], Awaitable[Hints]]
 
 
 class SignalAssessment(BaseModel):
-    """One signal: the reasoning first, then the score, then verbatim quotes from the answer."""
+    """One signal: the reasoning first, then the score, then verbatim quotes from the answer, then
+    what this answer would need one level up (asked for; a reply without it keeps the rubric's text)."""
 
     model_config = ConfigDict(extra="forbid")
 
     reasoning: str
     score: Literal[1, 2, 3, 4]
     evidence: list[str]
+    next_level: str = ""
 
 
 @cache
@@ -221,7 +224,7 @@ class LLMGrader:
                 score=score,
                 evidence=closest.evidence,
                 rationale=rationale.strip(),
-                next_level=rubric.signals[signal_id].next_level(score),
+                next_level=_advice(closest, score) or rubric.signals[signal_id].next_level(score),
             )
             spread[signal_id] = max(scores) - min(scores)
         flags = (
@@ -263,6 +266,17 @@ class LLMGrader:
             return {}
         grade = await self.fallback.grade(request, rubric)
         return {**{s: g.score for s, g in grade.signals.items()}, "overall": grade.overall.score}
+
+
+ADVICE_MAX_CHARS = 400
+
+
+def _advice(assessment: SignalAssessment, score: int) -> str | None:
+    """The model's one-level-up advice for this answer: none at the top level, cut to a sentence's length."""
+    text = " ".join(assessment.next_level.split())
+    if score >= LEVELS[-1] or not text:
+        return None
+    return text if len(text) <= ADVICE_MAX_CHARS else text[: ADVICE_MAX_CHARS - 1].rstrip() + "…"
 
 
 def evidence_hints(grader: Grader) -> HintSource:

@@ -178,8 +178,27 @@ async def test_the_reply_schema_puts_reasoning_before_score_before_quotes(
     assert list(schema["properties"]) == list(SIGNALS)
     assert schema["required"] == list(SIGNALS)
     signal = schema["$defs"]["SignalAssessment"]
-    assert list(signal["properties"]) == ["reasoning", "score", "evidence"]
+    assert list(signal["properties"]) == ["reasoning", "score", "evidence", "next_level"]
+    assert signal["required"] == ["reasoning", "score", "evidence", "next_level"], "strict: every field asked for"
     assert signal["properties"]["score"]["enum"] == [1, 2, 3, 4]
+
+
+async def test_the_models_advice_for_this_answer_replaces_the_rubrics_anchor(
+    fake_openai: FakeOpenAI, rubric: Rubric
+) -> None:
+    reply = assessment({"ownership": 4, "delivery_metrics": 3, "customer_obsession": 2})
+    reply["delivery_metrics"]["next_level"] = "  You said conversion rose;\n say from what, to what, over which weeks. "
+    reply["ownership"]["next_level"] = "Nothing: this is already a 4."
+    reply["customer_obsession"]["next_level"] = "x" * 2000
+    fake_openai.script(CHAT, json_reply(reply))
+    grade = await grade_once(fake_openai, rubric)
+    assert grade.signals["delivery_metrics"].next_level == (
+        "You said conversion rose; say from what, to what, over which weeks."
+    )
+    assert grade.signals["ownership"].next_level is None, "no advice at the top level"
+    assert len(grade.signals["customer_obsession"].next_level or "") == 400
+    system, _ = prompt(fake_openai)
+    assert "next_level: one sentence of coaching for this answer" in system
 
 
 async def test_json_mode_fallback_keeps_the_answer_last(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
