@@ -59,7 +59,18 @@ class OfflineModel(Model):
     format: Literal[1] = 1
     embedding: Literal["wordllama-l2_supercat-256"] = EMBEDDING
     signals: dict[Slug, SignalHead] = Field(min_length=1)
+    overall_cuts: Annotated[list[float], Field(min_length=3, max_length=3)] | None = None
+    """The weighted mean of a round's signal levels at which its overall 2, 3 and 4 begin, fitted on the
+    expert's overall labels: replaces the rubric's `decision.round_cutoffs` for this grader (the heads'
+    levels are pulled toward the middle, and committees call a round more decisively than that)."""
     trained: dict[str, Any] = Field(default_factory=dict, description="What the heads were fitted on, and how.")
     cross_validation: dict[str, Any] = Field(
         default_factory=dict, description="Agreement measured on answers each head did not see (leave one author out)."
     )
+
+    @field_validator("overall_cuts")
+    @classmethod
+    def _ascending_overall(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and sorted(value) != value:
+            raise ValueError("overall_cuts must be ascending: the means at which overall levels 2, 3 and 4 begin")
+        return value

@@ -7,7 +7,7 @@ out of sample: `cross_validate` holds out one author at a time, so a grader cann
 learning how one person writes.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -15,13 +15,13 @@ from simulator.domain.offline_model import DETECTOR_INPUTS, OfflineModel, Signal
 from simulator.domain.rubric import LEVELS
 from simulator.grading.detectors.text import sentences
 from simulator.grading.features import extract
-from simulator.grading.learned import AnswerVector, answer_vector
+from simulator.grading.learned import AnswerVector, answer_vector, compile_head
 
 if TYPE_CHECKING:
     import numpy as np
 
 T = TypeVar("T")
-DEFAULT_ALPHA = 500.0
+DEFAULT_ALPHA = 1000.0
 DEFAULT_EMBEDDING_SCALE = 1.0
 MIN_LABELS = 8
 """A signal with fewer labelled answers keeps the rubric's hand-set weights."""
@@ -139,6 +139,10 @@ def fit_cuts(scores: "np.ndarray", labels: "np.ndarray") -> list[float]:
     return cuts
 
 
+RoundWeights = Mapping[str, Mapping[str, float]]
+"""Round type -> its signals' weights (the rubric's `rounds:`), for the overall level of a round."""
+
+
 def fit_model(
     items: Sequence[Labelled],
     signals: Sequence[str],
@@ -146,8 +150,10 @@ def fit_model(
     embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
     trained: dict | None = None,
     prior: OfflineModel | None = None,
+    rounds: RoundWeights | None = None,
 ) -> OfflineModel:
-    """A head for every signal with at least MIN_LABELS labelled answers (and the prior's other heads)."""
+    """A head for every signal with at least MIN_LABELS labelled answers (and the prior's other heads);
+    with `rounds`, the overall cut points too (`fit_overall_cuts`)."""
     items = with_vectors(items)
     heads = dict(prior.signals) if prior else {}
     for signal in signals:
@@ -161,7 +167,31 @@ def fit_model(
         "embedding_scale": embedding_scale,
         **(trained or {}),
     }
-    return OfflineModel(signals=heads, trained=info)
+    overall_cuts = fit_overall_cuts(items, heads, rounds) if rounds else None
+    return OfflineModel(signals=heads, trained=info, overall_cuts=overall_cuts)
+
+
+def fit_overall_cuts(
+    items: Sequence[Labelled], heads: Mapping[str, SignalHead], rounds: RoundWeights
+) -> list[float] | None:
+    """Where a round's overall levels begin, on the weighted mean of the levels the heads give: fitted
+    on the `overall` labels, so that a round the expert calls a 4 is not held at 3 by heads whose
+    levels sit nearer the middle than the expert's. None with fewer than MIN_LABELS such answers."""
+    import numpy as np
+
+    compiled = {signal: compile_head(spec) for signal, spec in heads.items()}
+    means, labels = [], []
+    for item in items:
+        weights = rounds.get(item.round)
+        if "overall" not in item.labels or not weights or not set(weights) <= set(compiled):
+            continue
+        assert item.vector is not None
+        levels = {s: compiled[s].level(compiled[s].score(item.vector, item.round)) for s in weights}
+        means.append(sum(levels[s] * w for s, w in weights.items()) / sum(weights.values()))
+        labels.append(item.labels["overall"])
+    if len(labels) < MIN_LABELS:
+        return None
+    return [round(c, 6) for c in fit_cuts(np.asarray(means), np.asarray(labels))]
 
 
 def cross_validate(
@@ -171,12 +201,14 @@ def cross_validate(
     alpha: float = DEFAULT_ALPHA,
     embedding_scale: float = DEFAULT_EMBEDDING_SCALE,
     prior: OfflineModel | None = None,
+    rounds: RoundWeights | None = None,
 ) -> "list[tuple[Labelled, T]]":
     """Leave one group out: each item graded by a model fitted on every other group's items."""
     items = with_vectors(items)
     out = []
     for group in sorted({i.group for i in items}):
-        model = fit_model([i for i in items if i.group != group], signals, alpha, embedding_scale, prior=prior)
+        training = [i for i in items if i.group != group]
+        model = fit_model(training, signals, alpha, embedding_scale, prior=prior, rounds=rounds)
         out += [(i, grade(i, model)) for i in items if i.group == group]
     return out
 

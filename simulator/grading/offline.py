@@ -113,7 +113,8 @@ def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | N
     else:
         signals = _combine(graded, rubric)
         flags = list(dict.fromkeys(f for g in answered for f in g.flags)) or (["empty-answer"] if not answered else [])
-    overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision)
+    cutoffs = model.overall_cuts if model else None
+    overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision, cutoffs)
     caps = [g.overall_cap for g in (graded if len(graded) == 1 else answered)]
     overall = min([overall, *caps]) if caps else LOWEST
     return RoundGrade(
@@ -124,7 +125,7 @@ def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | N
         flags=flags,
         question=request.question,
         rubric=rubric.id,
-        questions=[g.summary(rubric, round_spec) for g in graded] if len(graded) > 1 else [],
+        questions=[g.summary(rubric, round_spec, cutoffs) for g in graded] if len(graded) > 1 else [],
     )
 
 
@@ -135,12 +136,11 @@ class _Graded:
     flags: list[str]
     overall_cap: int
 
-    def summary(self, rubric: Rubric, round_spec: RubricRound) -> QuestionGrade:
+    def summary(self, rubric: Rubric, round_spec: RubricRound, cutoffs: list[float] | None) -> QuestionGrade:
         if self.part.skipped or not self.part.answer.strip():
             return QuestionGrade(question=self.part.question, score=LOWEST, skipped=self.part.skipped, flags=self.flags)
-        score = min(
-            overall_score({s: g.score for s, g in self.signals.items()}, round_spec, rubric.decision), self.overall_cap
-        )
+        scores = {s: g.score for s, g in self.signals.items()}
+        score = min(overall_score(scores, round_spec, rubric.decision, cutoffs), self.overall_cap)
         return QuestionGrade(question=self.part.question, score=score, flags=self.flags)
 
 

@@ -132,7 +132,9 @@ def cross_validated_report(sheets: Sequence[Sheet], rubric: Rubric, prior: Offli
     items = training_items(sheets)
     by_item = {s.item: s for s in sheets}
     signals = sorted({s for i in items for s in i.labels if s != OVERALL and s in rubric.signals})
-    graded = cross_validate(items, signals, lambda i, m: _grade(by_item[i.item], rubric, m), prior=prior)
+    graded = cross_validate(
+        items, signals, lambda i, m: _grade(by_item[i.item], rubric, m), prior=prior, rounds=round_weights(rubric)
+    )
     order = {s.item: n for n, s in enumerate(sheets)}
     graded.sort(key=lambda found: order[found[0].item])
     report = _report([by_item[i.item] for i, _ in graded], [g for _, g in graded], sorted(rubric.scale))
@@ -143,4 +145,8 @@ def cross_validated_report(sheets: Sequence[Sheet], rubric: Rubric, prior: Offli
 def refit(sheets: Sequence[Sheet], rubric: Rubric, prior: OfflineModel | None, trained: dict[str, Any]) -> OfflineModel:
     items = training_items(sheets)
     signals = sorted({s for i in items for s in i.labels if s != OVERALL and s in rubric.signals})
-    return fit_model(items, signals, trained=trained, prior=prior)
+    return fit_model(items, signals, trained=trained, prior=prior, rounds=round_weights(rubric))
+
+
+def round_weights(rubric: Rubric) -> dict[str, dict[str, float]]:
+    return {round_type: dict(spec.signals) for round_type, spec in rubric.rounds.items()}

@@ -293,3 +293,40 @@ def test_an_injection_in_the_question_field_gains_nothing(rubric: Rubric) -> Non
     result = grade_offline(GradeRequest("bar-raiser", question, STRONG), rubric)
     assert "prompt-injection" in result.flags
     assert result.overall.score <= rubric.decision.integrity_cap
+
+
+def test_the_models_overall_cuts_decide_the_round_level(rubric: Rubric) -> None:
+    from simulator.grading.offline import rubric_model
+
+    shipped = rubric_model(rubric)
+    assert shipped is not None
+    request = GradeRequest("bar-raiser", QUESTION, STRONG)
+    generous = grade_offline(request, rubric, shipped.model_copy(update={"overall_cuts": [1.0, 1.0, 1.0]}))
+    strict = grade_offline(request, rubric, shipped.model_copy(update={"overall_cuts": [9.0, 9.0, 9.0]}))
+    assert min(g.score for g in generous.signals.values()) > 1, "no veto: only the cuts decide"
+    assert (generous.overall.score, strict.overall.score) == (4, 1)
+    assert {s: g.score for s, g in generous.signals.items()} == {s: g.score for s, g in strict.signals.items()}
+
+
+def test_overall_cuts_are_fitted_on_the_overall_labels_and_survive_the_model_file(
+    rubric: Rubric, tmp_path: Path
+) -> None:
+    from simulator.content.loader import load_sheet_file
+    from simulator.content.offline_models import load_offline_model, offline_model_text
+    from simulator.grading.fitting import Labelled, fit_model
+    from simulator.grading.refit import round_weights
+
+    sheets = sorted((REPO / "rubrics" / "golden" / "kestrel").glob("*.yaml"))
+    items = [
+        Labelled(r.round, r.question, r.answer, {k: float(v) for k, v in (r.labels or {}).items()})
+        for path in sheets
+        for r in load_sheet_file(path).rounds
+    ]
+    signals = sorted({s for i in items for s in i.labels if s != "overall"})
+    assert fit_model(items, signals).overall_cuts is None, "no rounds given: the rubric's cut-offs stay"
+    model = fit_model(items, signals, rounds=round_weights(rubric))
+    assert model.overall_cuts is not None
+    assert model.overall_cuts == sorted(model.overall_cuts) and 1 <= model.overall_cuts[0] <= model.overall_cuts[2] <= 4
+    path = tmp_path / "coach.model.json"
+    path.write_text(offline_model_text(model), encoding="utf-8")
+    assert load_offline_model(path).overall_cuts == model.overall_cuts
