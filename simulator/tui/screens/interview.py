@@ -1,13 +1,16 @@
 """The interview: the question, where you are, the round's clock, and the answer editor.
 
-Submit, skip and begin run in one worker group; the screen changes only when the worker posts
-`PromptShown`, which the engine returns after the answer is journaled, so nothing moves on
-before the answer is on disk.
+The screen shows at once, its answer box focused, and opens the session in a worker (keys typed
+meanwhile are kept). Submit, skip and begin run in one worker group; the screen changes only when
+the worker posts `PromptShown`, which the engine returns after the answer is journaled, so nothing
+moves on before the answer is on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import work
@@ -18,7 +21,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Markdown, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, WorkFailed
+from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, SessionOpened, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import AnswerBox, Countdown
 from simulator.tui.widgets.answer import word_count
@@ -51,9 +54,11 @@ class InterviewScreen(AppScreen[None]):
     """A begin, submit or skip is in flight: nothing else may be sent."""
     paused: var[bool] = var(False, init=False)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, opener: Callable[[], Session], directory: Path) -> None:
+        """`opener` starts or resumes the session (in a thread); `directory` is where it is saved."""
         super().__init__()
-        self.session = session
+        self._opener = opener
+        self._directory = directory
         self.prompt: Prompt | None = None
         self._streamed = ""
         self._sent = ""
@@ -62,13 +67,23 @@ class InterviewScreen(AppScreen[None]):
         """Closed on unmount unless handed to the grading screen or already closed."""
         self._overtime_told: set[int] = set()
         """Rounds whose running over time has been announced."""
-        self.sub_title = self.session.loop.title
-        self._unsubscribe = session.subscribe(self._on_event)
+        self._unsubscribe: Callable[[], None] | None = None
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The session, once `opened`."""
+        assert self._session is not None, "the session is still opening"
+        return self._session
+
+    @property
+    def opened(self) -> bool:
+        return self._session is not None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="where"):
-            yield Static("Starting…", id="position")
+            yield Static("Opening the session…", id="position")
             yield Countdown(id="countdown")
         with VerticalScroll(id="question-pane", classes="pane"):
             yield Markdown(id="question")
@@ -79,11 +94,32 @@ class InterviewScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#answer-box").border_title = "Your answer"
         self.query_one(AnswerBox).editor.focus()  # keys typed before the first question shows are kept
-        self.set_interval(1.0, self._tick)
         self.busy = True
-        self._advance("begin")
+        self._open()
 
     # -- talking to the engine (one worker at a time) -----------------------------------------
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
+    def _open(self) -> None:
+        from simulator.engine import SessionError
+
+        try:
+            session = self._opener()
+        except SessionError as exc:
+            self.post_message(WorkFailed("Cannot open the session", str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(WorkFailed("Cannot write the transcript", f"{self._directory}: {exc.strerror or exc}"))
+            return
+        self.post_message(SessionOpened(session))
+
+    def on_session_opened(self, message: SessionOpened) -> None:
+        message.stop()
+        self._session = message.session
+        self._unsubscribe = self.session.subscribe(self._on_event)
+        self.sub_title = self.session.loop.title
+        self.set_interval(1.0, self._tick)
+        self._advance("begin")
 
     @work(exclusive=True, group="session", exit_on_error=False)
     async def _advance(self, how: Literal["begin", "submit", "skip"], answer: str = "") -> None:
@@ -134,6 +170,12 @@ class InterviewScreen(AppScreen[None]):
         self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
 
     def on_work_failed(self, message: WorkFailed) -> None:
+        if not self.opened:  # nothing to interview: Home again, and the app says why
+            message.stop()
+            self.app.post_message(WorkFailed(message.what, message.reason))
+            self._owns_session = False
+            self.dismiss()
+            return
         self.busy, self._sent = False, ""  # the message goes on to the app, which shows it
 
     def on_prompt_shown(self, message: PromptShown) -> None:
@@ -181,7 +223,9 @@ class InterviewScreen(AppScreen[None]):
         if action in ("submit", "skip"):
             return None if self.busy or self.paused else True
         if action == "retry_llm":
-            return bool(self.session.llm_down)
+            return self.opened and bool(self.session.llm_down)
+        if action == "pause":
+            return self.opened
         return True
 
     def watch_busy(self, busy: bool) -> None:
@@ -210,6 +254,8 @@ class InterviewScreen(AppScreen[None]):
         self.paused = not self.paused
 
     def watch_paused(self, paused: bool) -> None:
+        if not self.opened:
+            return
         if paused:
             self.session.pause()
         else:
@@ -227,6 +273,9 @@ class InterviewScreen(AppScreen[None]):
     def ask_to_quit(self) -> None:
         from simulator.tui.screens.dialogs import QuitDialog
 
+        if not self.opened:
+            self.notify("The session is still opening; try again in a moment.", title="Not yet")
+            return
         was_paused = self.paused
         self.session.pause()
         draft = word_count(self.query_one(AnswerBox).text)
@@ -257,7 +306,8 @@ class InterviewScreen(AppScreen[None]):
             self.dismiss()
 
     async def on_unmount(self) -> None:
-        self._unsubscribe()
-        if self._owns_session:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._owns_session and self.opened:
             self._owns_session = False
             await self.session.close(wait_for_grading=False)
