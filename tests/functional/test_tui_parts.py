@@ -11,7 +11,7 @@ from simulator.services.history import matches, result_text, search_answers, sig
 from simulator.services.regrade import RegradeError, regrade
 from simulator.store import list_sessions, load_session
 from simulator.tui.grader_mode import OFFLINE_TEXT, grader_mode
-from simulator.tui.screens.interview import position_text
+from simulator.tui.screens.interview import position_text, question_text
 from simulator.tui.widgets.answer import word_count
 from simulator.tui.widgets.countdown import clock_text
 from simulator.tui.widgets.levels import spark
@@ -132,7 +132,14 @@ def test_clock_position_words_and_levels() -> None:
         question_count=2,
         followup_number=1,
         minutes=45,
+        question_text="Write the press release.",
     )
     assert position_text(prompt) == "Round 2 of 4 · question 2 of 2 · follow-up 1"
+    shown = question_text(prompt)
+    assert shown.plain == "Write the press release.\n\nFollow-up 1: Why?"
+    assert {(shown.plain[span.start : span.end], str(span.style)) for span in shown.spans} == {
+        ("Write the press release.", "dim"),
+        ("Follow-up 1: ", "bold"),
+    }
     assert word_count("  I decided.\n\nThen  I shipped ") == 5
     assert spark([1, 2.5, 4]).plain == "▁▅█"

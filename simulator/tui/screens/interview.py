@@ -13,12 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, SessionOpened, WorkFailed
@@ -38,6 +39,18 @@ def position_text(prompt: Prompt) -> str:
         f"question {prompt.question_number} of {prompt.question_count}"
     )
     return text + (f" · follow-up {prompt.followup_number}" if prompt.kind == "followup" else "")
+
+
+def question_text(prompt: Prompt) -> Text:
+    """The question; for a follow-up, the question it follows (dimmed) and the follow-up after a bold label.
+
+    Rich text in a Static, not Markdown: the questions are plain prose, and laying out a Markdown
+    document cost most of the time from a submit to the next question."""
+    if prompt.kind == "question":
+        return Text(prompt.text)
+    return Text.assemble(
+        (prompt.question_text, "dim"), "\n\n", (f"Follow-up {prompt.followup_number}: ", "bold"), prompt.text
+    )
 
 
 class InterviewScreen(AppScreen[None]):
@@ -86,7 +99,7 @@ class InterviewScreen(AppScreen[None]):
             yield Static("Opening the session…", id="position")
             yield Countdown(id="countdown")
         with VerticalScroll(id="question-pane", classes="pane"):
-            yield Markdown(id="question")
+            yield Static(id="question", markup=False)
         yield AnswerBox(id="answer-box", classes="pane")
         yield Static("Paused: the round's clock is stopped. Press F6 to go on.", id="paused-note")
         yield Footer()
@@ -167,7 +180,7 @@ class InterviewScreen(AppScreen[None]):
         self.post_message(FollowupStreamed(self._streamed))
 
     def on_followup_streamed(self, message: FollowupStreamed) -> None:
-        self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
+        self.query_one("#question", Static).update(Text.assemble(("Follow-up: ", "bold"), message.text, "▌"))
 
     def on_work_failed(self, message: WorkFailed) -> None:
         if not self.opened:  # nothing to interview: Home again, and the app says why
@@ -189,7 +202,7 @@ class InterviewScreen(AppScreen[None]):
             return
         self.query_one("#position", Static).update(position_text(prompt))
         self.query_one("#question-pane").border_title = f"{prompt.round_title} · {prompt.minutes} min"
-        self.query_one("#question", Markdown).update(self._question_markdown(prompt))
+        self.query_one("#question", Static).update(question_text(prompt))
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         box = self.query_one(AnswerBox)
         sent, self._sent = self._sent, ""
@@ -199,12 +212,6 @@ class InterviewScreen(AppScreen[None]):
             box.clear()
         box.editor.focus()
         self._tick()
-
-    def _question_markdown(self, prompt: Prompt) -> str:
-        if prompt.kind == "question":
-            return prompt.text
-        quoted = "\n".join(f"> {line}" for line in prompt.question_text.splitlines())
-        return f"{quoted}\n\n**Follow-up {prompt.followup_number}:** {prompt.text}"
 
     def _tick(self) -> None:
         clock = self.session.clock()
