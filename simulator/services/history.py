@@ -42,7 +42,8 @@ def started_text(summary: SessionSummary, year: bool = True) -> str:
 def matches(summary: SessionSummary, query: str) -> bool:
     """Every word of `query` matches: a result word (`hire`, `no-hire`, `unfinished`, ...) exactly,
     any other word as part of the loop id or title, the start date, or the id."""
-    haystack = " ".join((summary.loop, summary.loop_title, started_text(summary), summary.id)).lower()
+    haystack = " ".join((summary.loop, summary.loop_title, started_text(summary), summary.level or "", summary.id))
+    haystack = haystack.lower()
     result = result_word(summary)
     for word in query.lower().split():
         if word in RESULTS:

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from simulator.content import Library, load_library
-from simulator.domain import Transcript
+from simulator.domain import SeniorityLevel, Transcript
 from simulator.engine.session import Session
 from simulator.grading.base import Grader
 from simulator.interviewer import Interviewer, ScriptedInterviewer
@@ -144,7 +144,11 @@ class Workspace:
     # -- sessions ----------------------------------------------------------------------------------
 
     def start(
-        self, loop_id: str, seed: int | None = None, avoid_recent: bool = True, level: str | None = None
+        self,
+        loop_id: str,
+        seed: int | None = None,
+        avoid_recent: bool = True,
+        level: SeniorityLevel | None = None,
     ) -> Session:
         return Session.start(
             loop_id,

@@ -22,6 +22,7 @@ def to_markdown(transcript: Transcript) -> str:
 
 def _header(transcript: Transcript) -> list[str]:
     seed = f" · seed {transcript.seed}" if transcript.seed is not None else ""
+    seed += f" · level {transcript.level}" if transcript.level else ""
     status = f"finished {_when(transcript.finished_at)}" if transcript.finished_at else "not finished"
     lines = [
         f"- **Date:** {_when(transcript.started_at)}",

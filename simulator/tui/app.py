@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from simulator.tui.messages import LibraryReloaded, WorkFailed, WorkspaceLoaded
 
 if TYPE_CHECKING:
+    from simulator.domain import SeniorityLevel
     from simulator.engine import Session
     from simulator.services.workspace import Workspace
     from simulator.tui.grader_mode import GraderMode
@@ -134,9 +135,10 @@ class MockloopApp(App[None]):
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def start_loop(self, loop_id: str) -> None:
+    def start_loop(self, loop_id: str, level: SeniorityLevel | None = None) -> None:
+        """Start `loop_id`; `level` (L4-L7) asks for questions of that seniority first, as `mockloop run --level`."""
         seed = self.seed
-        self.open_session(lambda workspace: workspace.start(loop_id, seed=seed))
+        self.open_session(lambda workspace: workspace.start(loop_id, seed=seed, level=level))
 
     def resume_session(self, transcript_id: str | None) -> None:
         """Resume `transcript_id`, or the latest unfinished session when None."""

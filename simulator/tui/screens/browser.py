@@ -84,8 +84,8 @@ class BrowserScreen(AppScreen[None]):
         cursor = table.cursor_row
         fill_table(
             table,
-            ("Started", "Loop", "Result", "Id"),
-            ((s.id, [started_text(s), s.loop or "?", result_text(s), s.id]) for s in shown[:SHOWN]),
+            ("Started", "Loop", "Level", "Result", "Id"),
+            ((s.id, [started_text(s), s.loop or "?", s.level or "any", result_text(s), s.id]) for s in shown[:SHOWN]),
         )
         table.move_cursor(row=min(cursor, max(len(shown[:SHOWN]) - 1, 0)), animate=False)
         parts = [f"{len(shown)} of {len(self.sessions)} sessions"]

@@ -193,6 +193,8 @@ class InterviewScreen(AppScreen[None]):
 
     def on_prompt_shown(self, message: PromptShown) -> None:
         self.busy = False
+        if self.prompt is None:  # the first prompt: the footer shows pause, skip and submit as possible now
+            self.refresh_bindings()
         prompt = self.prompt = message.prompt
         if prompt is None:
             from simulator.tui.screens.grading import GradingScreen
