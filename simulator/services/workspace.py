@@ -200,7 +200,7 @@ class Workspace:
 
     def export_beside(self, transcript: Transcript, variant: str = "") -> Path:
         """The Markdown report beside the transcript, `<id>[.<variant>].md`."""
-        return export.export_beside(transcript, self.directory, variant)
+        return export.export_beside(transcript, self.directory, variant, self.library)
 
     async def regrade(self, transcript: Transcript, rubric_id: str, grader_name: str) -> Transcript:
         """A copy of `transcript` graded again with `rubric_id` and a new `grader_name` grader (closed after)."""

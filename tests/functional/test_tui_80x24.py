@@ -287,3 +287,41 @@ async def test_the_level_chosen_on_home_picks_the_questions_and_is_saved_and_lis
         await pilot.pause()
         frame = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
         assert any(" Level " in line for line in frame) and any(" L6 " in line for line in frame)  # seen at 80
+
+
+async def test_after_grading_o_shows_what_a_strong_answer_covers_and_the_export_has_it(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.tui.screens.debrief import DebriefScreen
+    from tests.test_tui_support import DRILL, SEED, library
+
+    app = app_for(transcripts, lambda ws: ws.start(DRILL, seed=SEED))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.prompt is not None and screen.prompt.question_id
+        session_id, points = screen.session.id, library().questions[screen.prompt.question_id].outline
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief", timeout=30)
+        debrief = app.screen
+        outline = debrief.query_one("#outline-0", Static)
+        assert not outline.display and points[0] not in _frame(app)  # collapsed until asked for
+        await pilot.press("o")
+        await pilot.pause()
+        assert outline.display and outline.region.right <= SMALL[0]
+        shown = " ".join(_frame(app).split())
+        assert "What a strong answer covers" in shown and " ".join(points[0].split()[:6]) in shown
+        await pilot.press("o")
+        assert not outline.display
+
+        await pilot.press("e")
+        exported = transcripts / f"{session_id}.md"
+        await until(pilot, exported.exists, "the Markdown export")
+        report = exported.read_text()
+        assert "### What a strong answer covers" in report
+        assert all(f"- {point}" in report for point in points)
+
+
+def _frame(app: MockloopApp) -> str:
+    """The screen as it was last drawn, one text line per row."""
+    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
