@@ -191,8 +191,8 @@ class Workspace:
 
         return load_session(self.directory, transcript_id)
 
-    def search(self, sessions: list[SessionSummary], needle: str) -> set[str]:
-        """Ids of `sessions` with `needle` in one of the candidate's answers."""
+    def search(self, sessions: list[SessionSummary], needle: str) -> dict[str, str]:
+        """`sessions` with `needle` in one of the candidate's answers: id -> the excerpt around the hit."""
         return history.search_answers(self.directory, sessions, needle)
 
     def trend(self, sessions: list[SessionSummary]) -> dict[str, list[float]]:

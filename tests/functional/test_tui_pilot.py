@@ -238,6 +238,14 @@ async def test_the_browser_lists_filters_opens_regrades_and_exports(transcripts:
         await until(pilot, lambda: app.screen.hits is not None, "the search in answers")
         assert sorted(app.screen.hits) == sorted(ids[2:4])
         assert table.row_count == 2
+        match = app.screen.query_one("#search-match", Static)  # the highlighted session's answer around the hit
+        assert (
+            match.display
+            and str(match.content) == "“…lead why in our weekly review. Churn for tier-2 sellers fell from…”"
+        )
+        await pilot.press("down")
+        assert str(match.content) == "“…and keep alerts. Seller churn fell from 9% to 7% in a…”"
+        await pilot.press("up")
 
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TranscriptScreen) and app.screen.shown, "the transcript")
