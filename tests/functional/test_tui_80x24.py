@@ -259,7 +259,7 @@ async def test_the_level_chosen_on_home_picks_the_questions_and_is_saved_and_lis
 
     from simulator.tui.screens.browser import BrowserScreen
     from simulator.tui.screens.debrief import DebriefScreen
-    from tests.test_tui_support import home_ready, library
+    from tests.functional.tui_support import home_ready, library
 
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
@@ -293,7 +293,7 @@ async def test_after_grading_o_shows_what_a_strong_answer_covers_and_the_export_
     from textual.widgets import Static
 
     from simulator.tui.screens.debrief import DebriefScreen
-    from tests.test_tui_support import DRILL, SEED, library
+    from tests.functional.tui_support import DRILL, SEED, library
 
     app = app_for(transcripts, lambda ws: ws.start(DRILL, seed=SEED))
     async with app.run_test(size=SMALL) as pilot:
