@@ -83,9 +83,9 @@ def _enter(app):
 
 _start_loop = MockloopApp.start_loop
 
-def _accepted(self, loop_id):
+def _accepted(self, loop_id, level=None):
     if self.workspace is None:
-        return _start_loop(self, loop_id)  # what a user sees: "still loading"
+        return _start_loop(self, loop_id, level)  # what a user sees: "still loading"
     print(time.time(), flush=True)
     self.exit()
 

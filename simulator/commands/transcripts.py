@@ -89,16 +89,18 @@ def _export(args: argparse.Namespace) -> int:
     from simulator.services.export import export_to, render
     from simulator.store import TranscriptError
 
+    workspace = open_workspace(args)
     try:
-        transcript, problems = open_workspace(args).load(args.id)
+        transcript, problems = workspace.load(args.id)
     except TranscriptError as exc:
         return fail(str(exc))
     _warn(problems)
+    library = workspace.library if args.format == "markdown" else None  # for what a strong answer covers
     if args.output is None:
-        sys.stdout.write(render(transcript, args.format))
+        sys.stdout.write(render(transcript, args.format, library))
         return 0
     try:
-        export_to(transcript, args.output, args.format)
+        export_to(transcript, args.output, args.format, library)
     except OSError as exc:
         return fail(f"cannot write {args.output}: {exc.strerror or exc}")
     print(f"wrote {args.output}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Pydantic models of mockloop's world. No I/O, nothing of ours imported."""
 
-from simulator.domain.content import LoopSpec, Probe, Question, QuestionBank, RoundSpec
+from simulator.domain.content import LoopSpec, Probe, Question, QuestionBank, RoundSpec, SeniorityLevel
 from simulator.domain.grades import (
     Debrief,
     Fix,
@@ -38,6 +38,7 @@ __all__ = [
     "RoundSpec",
     "Rubric",
     "RubricRound",
+    "SeniorityLevel",
     "SheetRound",
     "Signal",
     "SignalGrade",

@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from simulator.domain.content import SeniorityLevel
 from simulator.domain.grades import Debrief, RoundGrade
 
 SCHEMA_VERSION = 1
@@ -51,6 +52,8 @@ class Transcript(BaseModel):
     loop_title: str = ""
     rubric: str
     seed: int | None = None
+    level: SeniorityLevel | None = None
+    """The seniority asked for when the loop started (`--level`, Home's `l`); None: any level."""
     started_at: datetime
     finished_at: datetime | None = None
     rounds: list[RoundRecord] = Field(default_factory=list)

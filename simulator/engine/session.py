@@ -15,7 +15,18 @@ from pathlib import Path
 from typing import Literal
 
 from simulator.content import Library
-from simulator.domain import Debrief, LoopSpec, Question, RoundGrade, RoundPlan, RoundRecord, Rubric, Transcript, Turn
+from simulator.domain import (
+    Debrief,
+    LoopSpec,
+    Question,
+    RoundGrade,
+    RoundPlan,
+    RoundRecord,
+    Rubric,
+    SeniorityLevel,
+    Transcript,
+    Turn,
+)
 from simulator.engine.clock import RoundClock
 from simulator.engine.evidence import OfflineEvidence
 from simulator.engine.picking import pick_questions, recent_question_ids
@@ -122,7 +133,7 @@ class Session:
         seed: int | None = None,
         avoid_recent: bool = True,
         rubric: Rubric | None = None,
-        level: str | None = None,
+        level: SeniorityLevel | None = None,
     ) -> "Session":
         """`level` (L4-L7): questions of that seniority first, then the nearest levels."""
         try:
@@ -157,6 +168,7 @@ class Session:
                 loop_title=loop.title,
                 rubric=rubric.id,
                 seed=seed,
+                level=level,
                 started_at=_now(),
                 rounds=[
                     RoundPlan(

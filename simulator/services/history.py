@@ -13,6 +13,8 @@ from simulator.domain.rubric import CORE_SIGNALS
 from simulator.store import SessionSummary, load_transcripts
 
 TREND_SESSIONS = 12
+EXCERPT = 70
+"""Characters of an answer shown around a search hit, about."""
 RESULTS = ("hire", "no-hire", "unfinished", "finished", "unreadable")
 
 
@@ -42,7 +44,8 @@ def started_text(summary: SessionSummary, year: bool = True) -> str:
 def matches(summary: SessionSummary, query: str) -> bool:
     """Every word of `query` matches: a result word (`hire`, `no-hire`, `unfinished`, ...) exactly,
     any other word as part of the loop id or title, the start date, or the id."""
-    haystack = " ".join((summary.loop, summary.loop_title, started_text(summary), summary.id)).lower()
+    haystack = " ".join((summary.loop, summary.loop_title, started_text(summary), summary.level or "", summary.id))
+    haystack = haystack.lower()
     result = result_word(summary)
     for word in query.lower().split():
         if word in RESULTS:
@@ -60,18 +63,38 @@ def answers_of(transcript: Transcript) -> Iterable[str]:
                 yield turn.answer
 
 
-def search_answers(directory: Path, sessions: Sequence[SessionSummary], needle: str) -> set[str]:
-    """Ids of the sessions with `needle` (any case) in one of the candidate's answers."""
+def search_answers(directory: Path, sessions: Sequence[SessionSummary], needle: str) -> dict[str, str]:
+    """The sessions with `needle` (any case) in one of the candidate's answers: id -> an excerpt of the
+    first answer that has it, around the hit."""
     needle = needle.strip().lower()
     if not needle:
-        return set()
+        return {}
     raw_needle = json.dumps(needle, ensure_ascii=False)[1:-1]
     candidates = (s for s in sessions if s.readable and raw_needle in _raw_text(s.path))
-    return {
-        summary.id
-        for summary, transcript in load_transcripts(directory, candidates)
-        if any(needle in answer.lower() for answer in answers_of(transcript))
-    }
+    found = {}
+    for summary, transcript in load_transcripts(directory, candidates):
+        answer = next((a for a in answers_of(transcript) if needle in a.lower()), None)
+        if answer is not None:
+            found[summary.id] = excerpt(answer, needle)
+    return found
+
+
+def excerpt(text: str, needle: str, width: int = EXCERPT) -> str:
+    """About `width` characters of `text` around the first `needle` (any case), on one line, cut at
+    words, with `…` where text was left out. The needle itself is never cut."""
+    flat = " ".join(text.split())
+    at = flat.lower().find(" ".join(needle.split()).lower())
+    if at < 0:
+        return flat[:width]
+    side = max((width - len(needle)) // 2, 0)
+    start, end = max(at - side, 0), min(at + len(needle) + side, len(flat))
+    if start > 0:
+        space = flat.find(" ", start, at)
+        start = space + 1 if space >= 0 else start
+    if end < len(flat):
+        space = flat.rfind(" ", at + len(needle), end)
+        end = space if space >= 0 else end
+    return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
 
 
 def _raw_text(path: Path) -> str:

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from simulator.content import Library, load_library
-from simulator.domain import Transcript
+from simulator.domain import SeniorityLevel, Transcript
 from simulator.engine.session import Session
 from simulator.grading.base import Grader
 from simulator.interviewer import Interviewer, ScriptedInterviewer
@@ -144,7 +144,11 @@ class Workspace:
     # -- sessions ----------------------------------------------------------------------------------
 
     def start(
-        self, loop_id: str, seed: int | None = None, avoid_recent: bool = True, level: str | None = None
+        self,
+        loop_id: str,
+        seed: int | None = None,
+        avoid_recent: bool = True,
+        level: SeniorityLevel | None = None,
     ) -> Session:
         return Session.start(
             loop_id,
@@ -187,8 +191,8 @@ class Workspace:
 
         return load_session(self.directory, transcript_id)
 
-    def search(self, sessions: list[SessionSummary], needle: str) -> set[str]:
-        """Ids of `sessions` with `needle` in one of the candidate's answers."""
+    def search(self, sessions: list[SessionSummary], needle: str) -> dict[str, str]:
+        """`sessions` with `needle` in one of the candidate's answers: id -> the excerpt around the hit."""
         return history.search_answers(self.directory, sessions, needle)
 
     def trend(self, sessions: list[SessionSummary]) -> dict[str, list[float]]:
@@ -196,7 +200,7 @@ class Workspace:
 
     def export_beside(self, transcript: Transcript, variant: str = "") -> Path:
         """The Markdown report beside the transcript, `<id>[.<variant>].md`."""
-        return export.export_beside(transcript, self.directory, variant)
+        return export.export_beside(transcript, self.directory, variant, self.library)
 
     async def regrade(self, transcript: Transcript, rubric_id: str, grader_name: str) -> Transcript:
         """A copy of `transcript` graded again with `rubric_id` and a new `grader_name` grader (closed after)."""

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from simulator.domain import SCHEMA_VERSION, Debrief, RoundGrade, RoundPlan
+from simulator.domain import SCHEMA_VERSION, Debrief, RoundGrade, RoundPlan, SeniorityLevel
 
 
 def _now() -> datetime:
@@ -31,6 +31,8 @@ class LoopStarted(_Event):
     loop_title: str = ""
     rubric: str
     seed: int | None = None
+    level: SeniorityLevel | None = None
+    """The seniority asked for (L4-L7); None: any level."""
     started_at: datetime
     rounds: list[RoundPlan]
 

@@ -1,20 +1,25 @@
 """Transcripts as a Markdown report a candidate can send a coach, or as JSON."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from simulator.domain import Debrief, RoundGrade, RoundRecord, Transcript, Turn
+
+Outlines = Mapping[str, Sequence[str]]
+"""Question id -> what a strong answer covers (the question bank's `outline`)."""
 
 
 def to_json(transcript: Transcript) -> str:
     return transcript.model_dump_json(indent=2) + "\n"
 
 
-def to_markdown(transcript: Transcript) -> str:
+def to_markdown(transcript: Transcript, outlines: Outlines | None = None) -> str:
+    """The report; a graded round also lists, from `outlines`, what a strong answer to each question covers."""
     title = transcript.loop_title or transcript.loop
     lines = [f"# Mock interview loop: {title}", ""]
     lines += _header(transcript)
     for record in transcript.rounds:
-        lines += ["", *_round(record)]
+        lines += ["", *_round(record, outlines or {})]
     if transcript.debrief:
         lines += ["", *_debrief(transcript.debrief)]
     return "\n".join(lines).rstrip() + "\n"
@@ -22,6 +27,7 @@ def to_markdown(transcript: Transcript) -> str:
 
 def _header(transcript: Transcript) -> list[str]:
     seed = f" · seed {transcript.seed}" if transcript.seed is not None else ""
+    seed += f" · level {transcript.level}" if transcript.level else ""
     status = f"finished {_when(transcript.finished_at)}" if transcript.finished_at else "not finished"
     lines = [
         f"- **Date:** {_when(transcript.started_at)}",
@@ -35,7 +41,7 @@ def _header(transcript: Transcript) -> list[str]:
     return lines
 
 
-def _round(record: RoundRecord) -> list[str]:
+def _round(record: RoundRecord, outlines: Outlines) -> list[str]:
     lines = [f"## Round {record.index + 1}: {record.title} (`{record.type}`)", ""]
     lines += [f"**Time:** {_time(record)}"]
     asked = 0
@@ -48,7 +54,22 @@ def _round(record: RoundRecord) -> list[str]:
             lines += ["", f"#### Follow-up{probe}", "", turn.text]
         lines += ["", *_answer(turn)]
     if record.grade:
+        lines += _strong_answers(record, outlines)
         lines += ["", *_grade(record.grade)]
+    return lines
+
+
+def _strong_answers(record: RoundRecord, outlines: Outlines) -> list[str]:
+    """`### What a strong answer covers`: each asked question's outline (numbered when there are several)."""
+    asked = [turn.question_id for turn in record.turns if turn.kind == "question"]
+    covered = [(number, outlines[qid]) for number, qid in enumerate(asked, start=1) if qid and outlines.get(qid)]
+    if not covered:
+        return []
+    lines = ["", "### What a strong answer covers"]
+    for number, points in covered:
+        if len(asked) > 1:
+            lines += ["", f"Question {number}:"]
+        lines += ["", *(f"- {point}" for point in points)]
     return lines
 
 

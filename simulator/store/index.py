@@ -29,7 +29,8 @@ from simulator.store.journal import JOURNAL_SUFFIX, journal_path, writer_gone
 from simulator.store.replay import replay_file
 
 INDEX_NAME = ".index.json"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
+"""2: summaries carry the level."""
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -38,6 +39,8 @@ class SessionSummary(BaseModel):
     loop: str = ""
     loop_title: str = ""
     started: datetime | None = None
+    level: str | None = None
+    """The seniority the loop was started for; None: any level."""
     finished: bool = False
     decision: str | None = None
     """`hire` / `no-hire` once the debrief exists."""
@@ -192,6 +195,7 @@ def _summarise(path: Path) -> SessionSummary:
         loop=transcript.loop,
         loop_title=transcript.loop_title,
         started=transcript.started_at,
+        level=transcript.level,
         finished=transcript.finished,
         decision=debrief.decision if debrief else None,
         mean=debrief.mean if debrief else None,

@@ -97,6 +97,7 @@ class TranscriptBuilder:
                 loop_title=event.loop_title,
                 rubric=event.rubric,
                 seed=event.seed,
+                level=event.level,
                 started_at=event.started_at,
                 rounds=[RoundRecord(**info.model_dump()) for info in event.rounds],
             )

@@ -11,16 +11,17 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from simulator.tui.messages import LibraryReloaded, SessionOpened, WorkFailed, WorkspaceLoaded
+from simulator.tui.messages import LibraryReloaded, WorkFailed, WorkspaceLoaded
 
 if TYPE_CHECKING:
+    from simulator.domain import SeniorityLevel
     from simulator.engine import Session
     from simulator.services.workspace import Workspace
     from simulator.tui.grader_mode import GraderMode
@@ -134,38 +135,26 @@ class MockloopApp(App[None]):
 
     # -- sessions ------------------------------------------------------------------------------
 
-    def start_loop(self, loop_id: str) -> None:
+    def start_loop(self, loop_id: str, level: SeniorityLevel | None = None) -> None:
+        """Start `loop_id`; `level` (L4-L7) asks for questions of that seniority first, as `mockloop run --level`."""
         seed = self.seed
-        self.open_session(lambda workspace: workspace.start(loop_id, seed=seed))
+        self.open_session(lambda workspace: workspace.start(loop_id, seed=seed, level=level))
 
     def resume_session(self, transcript_id: str | None) -> None:
         """Resume `transcript_id`, or the latest unfinished session when None."""
         self.open_session(lambda workspace: workspace.resume(transcript_id))
 
-    @work(thread=True, exclusive=True, group="open-session", exit_on_error=False)
     def open_session(self, opener: OpenSession) -> None:
-        from simulator.engine import SessionError
+        """Show the interview at once, its answer box focused, and open the session there in a worker:
+        keys typed while the session opens land in the answer instead of on Home."""
+        from simulator.tui.screens import InterviewScreen
 
         workspace = self.workspace
         if workspace is None:
             self.post_message(WorkFailed("Not ready", "the content library is still loading; try again in a moment"))
             return
-        try:
-            session = opener(workspace)
-        except SessionError as exc:
-            self.post_message(WorkFailed("Cannot open the session", str(exc)))
-            return
-        except OSError as exc:
-            where = workspace.directory
-            self.post_message(WorkFailed("Cannot write the transcript", f"{where}: {exc.strerror or exc}"))
-            return
-        self.post_message(SessionOpened(session))
-
-    def on_session_opened(self, message: SessionOpened) -> None:
-        from simulator.tui.screens import InterviewScreen
-
         self.switch_mode("home")
-        self.push_screen(InterviewScreen(message.session))
+        self.push_screen(InterviewScreen(partial(opener, workspace), workspace.directory))
 
     # -- navigation, quitting, themes, errors --------------------------------------------------
 
@@ -184,6 +173,17 @@ class MockloopApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    async def on_key(self, event: events.Key) -> None:
+        """Esc and a key pressed right after it reach us as one `alt+<key>` (the terminal sends them in one
+        read, within its escape delay); when nothing is bound to that, they are the two keys again."""
+        modifier, _, key = event.key.partition("+")
+        if modifier != "alt" or len(key) != 1:
+            return
+        event.stop()
+        if not await self._check_bindings("escape", priority=True):
+            await self._check_bindings("escape")
+        self.post_message(events.Key(key, key))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

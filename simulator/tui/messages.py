@@ -94,7 +94,8 @@ class SessionsListed(Message):
 @dataclass
 class AnswersSearched(Message):
     needle: str
-    ids: set[str]
+    hits: dict[str, str]
+    """Id -> an excerpt of the answer around the hit."""
 
 
 @dataclass

@@ -250,3 +250,78 @@ async def test_a_broken_working_copy_of_a_rubric_reads_well_and_the_shipped_one_
         assert app.workspace.library.loop("amazon-pm").rubric == "amazon-pm"
         assert app.workspace.library.rubric("amazon-pm").title
         assert app.workspace.library.source("rubric", "amazon-pm") == shipped
+
+
+async def test_the_level_chosen_on_home_picks_the_questions_and_is_saved_and_listed(transcripts: Path) -> None:
+    import json
+
+    from textual.widgets import DataTable, Static
+
+    from simulator.tui.screens.browser import BrowserScreen
+    from simulator.tui.screens.debrief import DebriefScreen
+    from tests.functional.tui_support import home_ready, library
+
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        level = app.screen.query_one("#level", Static)
+        assert str(level.content) == "Level any"
+        await pilot.press("l", "l", "l")  # any, L4, L5, L6
+        assert str(level.content) == "Level L6"
+        assert level.region.right <= SMALL[0] and level.region.width == len("Level L6")  # on screen whole
+        await start_drill_from_home(pilot)
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.prompt is not None
+        session_id = screen.session.id
+        asked = screen.prompt.question_id
+        assert asked is not None and library().questions[asked].level == "L6"
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief", timeout=30)
+        journal = [json.loads(line) for line in (transcripts / f"{session_id}.jsonl").read_text().splitlines()]
+        assert journal[0]["type"] == "loop_started" and journal[0]["level"] == "L6"
+        assert json.loads((transcripts / f"{session_id}.json").read_text())["level"] == "L6"
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        table = app.screen.query_one("#sessions", DataTable)
+        assert [str(cell) for cell in table.get_row(session_id)][2] == "L6"
+        await pilot.pause()
+        frame = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+        assert any(" Level " in line for line in frame) and any(" L6 " in line for line in frame)  # seen at 80
+
+
+async def test_after_grading_o_shows_what_a_strong_answer_covers_and_the_export_has_it(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.tui.screens.debrief import DebriefScreen
+    from tests.functional.tui_support import DRILL, SEED, library
+
+    app = app_for(transcripts, lambda ws: ws.start(DRILL, seed=SEED))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.prompt is not None and screen.prompt.question_id
+        session_id, points = screen.session.id, library().questions[screen.prompt.question_id].outline
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief", timeout=30)
+        debrief = app.screen
+        outline = debrief.query_one("#outline-0", Static)
+        assert not outline.display and points[0] not in _frame(app)  # collapsed until asked for
+        await pilot.press("o")
+        await pilot.pause()
+        assert outline.display and outline.region.right <= SMALL[0]
+        shown = " ".join(_frame(app).split())
+        assert "What a strong answer covers" in shown and " ".join(points[0].split()[:6]) in shown
+        await pilot.press("o")
+        assert not outline.display
+
+        await pilot.press("e")
+        exported = transcripts / f"{session_id}.md"
+        await until(pilot, exported.exists, "the Markdown export")
+        report = exported.read_text()
+        assert "### What a strong answer covers" in report
+        assert all(f"- {point}" in report for point in points)
+
+
+def _frame(app: MockloopApp) -> str:
+    """The screen as it was last drawn, one text line per row."""
+    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())

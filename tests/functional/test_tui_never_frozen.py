@@ -2,20 +2,29 @@
 answer, keys pressed at once after it, and screens that move on while they are still mounting."""
 
 import asyncio
+import threading
 from pathlib import Path
 
-from textual.widgets import Static
+import pytest
+from textual import events
+from textual._xterm_parser import XTermParser
+from textual.widgets import DataTable, Static
 
+from simulator.engine import Session
 from simulator.interviewer import FollowupContext, ScriptedInterviewer
 from simulator.interviewer.base import Followup, TokenSink
+from simulator.services.workspace import Workspace
 from simulator.tui.app import MockloopApp
 from simulator.tui.screens.debrief import DebriefScreen
+from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.interview import InterviewScreen
+from simulator.tui.screens.rubrics import RubricsScreen
 from simulator.tui.widgets import AnswerBox
 from tests.functional.tui_support import (
     DRILL,
     SEED,
     app_for,
+    home_ready,
     journal_answers,
     record_notifications,
     until,
@@ -119,3 +128,54 @@ async def test_keys_typed_while_an_answer_is_saved_are_kept_and_the_busy_state_s
         slow.gate.set()
         await until(pilot, lambda: screen.prompt is not None and screen.prompt.kind == "followup", "the follow-up")
         assert screen.query_one(AnswerBox).text == "next"
+
+
+async def test_keys_typed_right_after_enter_on_a_loop_land_in_the_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    start = Workspace.start
+
+    def held_start(self: Workspace, *args: object, **kwargs: object) -> Session:
+        gate.wait(10)  # the session opens slowly (a loaded machine, a big transcripts dir)
+        return start(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Workspace, "start", held_start)
+    app = app_for(tmp_path / "transcripts")
+    async with app.run_test(size=NARROW) as pilot:
+        await home_ready(pilot)
+        loops = app.screen.query_one("#loops", DataTable)
+        loops.move_cursor(row=loops.get_row_index(DRILL))
+        loops.focus()
+        await pilot.press("enter", *"I", "space", *"led")
+        assert isinstance(app.screen, InterviewScreen)
+        assert "Opening" in str(app.screen.query_one("#position", Static).content)
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        await pilot.press(*"it")
+        assert app.screen.query_one(AnswerBox).text == "I ledit"
+
+
+async def test_a_loop_that_cannot_open_leaves_the_interview_for_home_with_the_reason(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "transcripts")
+    shown = record_notifications(app)
+    async with app.run_test(size=NARROW) as pilot:
+        await home_ready(pilot)
+        app.start_loop("no-such-loop")
+        await until(pilot, lambda: shown, "a notification")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "Home again")
+        assert shown[0].startswith("Cannot open the session: unknown loop 'no-such-loop'")
+
+
+async def test_u_right_after_esc_from_the_debrief_opens_the_rubric_viewer(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "transcripts", lambda ws: ws.start(DRILL, seed=SEED))
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        await pilot.press("ctrl+k")
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief", timeout=30)
+        # a terminal's Esc then u within its escape delay: the parser reads "\x1bu" as one key, alt+u
+        parser = XTermParser(debug=False)
+        (key,) = [*parser.feed("\x1bu"), *parser.feed("")]  # the end of input: the delay is over
+        assert isinstance(key, events.Key) and key.key == "alt+u"
+        app.post_message(key)
+        await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")

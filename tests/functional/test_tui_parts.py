@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from simulator.engine import Prompt
-from simulator.services.history import matches, result_text, search_answers, signal_trend
+from simulator.services.history import excerpt, matches, result_text, search_answers, signal_trend
 from simulator.services.regrade import RegradeError, regrade
 from simulator.store import list_sessions, load_session
 from simulator.tui.grader_mode import OFFLINE_TEXT, grader_mode
-from simulator.tui.screens.interview import position_text
+from simulator.tui.screens.interview import position_text, question_text
 from simulator.tui.widgets.answer import word_count
 from simulator.tui.widgets.countdown import clock_text
 from simulator.tui.widgets.levels import spark
@@ -71,10 +71,22 @@ def test_the_filter_matches_loop_date_and_result_words(seeded: Path) -> None:
 
 def test_search_finds_words_in_answers_only(seeded: Path) -> None:
     sessions = list_sessions(seeded)
-    assert {i[:8] for i in search_answers(seeded, sessions, "CHURN")} == {"20261103", "20261104"}
+    found = search_answers(seeded, sessions, "CHURN")
+    assert {i[:8] for i in found} == {"20261103", "20261104"}
+    assert found[next(i for i in found if i.startswith("20261104"))] == (
+        "…lead why in our weekly review. Churn for tier-2 sellers fell from…"
+    )
     question = load_session(seeded, UNFINISHED_ID)[0].rounds[0].turns[0].text
-    assert search_answers(seeded, sessions, question[:30]) == set()  # in a question, not an answer
-    assert search_answers(seeded, sessions, "   ") == set()
+    assert search_answers(seeded, sessions, question[:30]) == {}  # in a question, not an answer
+    assert search_answers(seeded, sessions, "   ") == {}
+
+
+def test_an_excerpt_is_cut_at_words_around_the_hit_and_keeps_the_hit_whole() -> None:
+    answer = "First I talked to sellers.\n\nThen I decided to drop two features; churn fell from 9% to 6% in a quarter."
+    assert excerpt(answer, "CHURN", width=40) == "…two features; churn fell from 9% to…"  # one line
+    assert excerpt(answer, "first i", width=30) == "First I talked to…"
+    assert excerpt("short answer", "answer") == "short answer"
+    assert excerpt(answer, "in a quarter.", width=10) == "…in a quarter."
 
 
 def test_the_trend_follows_each_core_signal_oldest_first(seeded: Path) -> None:
@@ -132,7 +144,14 @@ def test_clock_position_words_and_levels() -> None:
         question_count=2,
         followup_number=1,
         minutes=45,
+        question_text="Write the press release.",
     )
     assert position_text(prompt) == "Round 2 of 4 · question 2 of 2 · follow-up 1"
+    shown = question_text(prompt)
+    assert shown.plain == "Write the press release.\n\nFollow-up 1: Why?"
+    assert {(shown.plain[span.start : span.end], str(span.style)) for span in shown.spans} == {
+        ("Write the press release.", "dim"),
+        ("Follow-up 1: ", "bold"),
+    }
     assert word_count("  I decided.\n\nThen  I shipped ") == 5
     assert spark([1, 2.5, 4]).plain == "▁▅█"

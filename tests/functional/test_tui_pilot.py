@@ -5,6 +5,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Markdown, Static
 
@@ -30,6 +31,7 @@ from tests.functional.tui_support import (
     app_for,
     home_ready,
     journal_answers,
+    library,
     mode_of,
     record_notifications,
     seed_sessions,
@@ -236,6 +238,14 @@ async def test_the_browser_lists_filters_opens_regrades_and_exports(transcripts:
         await until(pilot, lambda: app.screen.hits is not None, "the search in answers")
         assert sorted(app.screen.hits) == sorted(ids[2:4])
         assert table.row_count == 2
+        match = app.screen.query_one("#search-match", Static)  # the highlighted session's answer around the hit
+        assert (
+            match.display
+            and str(match.content) == "“…lead why in our weekly review. Churn for tier-2 sellers fell from…”"
+        )
+        await pilot.press("down")
+        assert str(match.content) == "“…and keep alerts. Seller churn fell from 9% to 7% in a…”"
+        await pilot.press("up")
 
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TranscriptScreen) and app.screen.shown, "the transcript")
@@ -281,7 +291,7 @@ async def test_the_rubric_viewer_shows_problems_with_file_line_and_reloads(trans
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_rubric_viewer(pilot, app)
-        await until(pilot, lambda: "Ownership" in screen.query_one("#rubric", Markdown).source, "a rubric")
+        await until(pilot, lambda: screen.page is not None and "Ownership" in screen.page.source, "a rubric")
         assert screen.query_one("#problems", DataTable).row_count == 0
         (config / "rubrics").mkdir(parents=True)
         (config / "rubrics" / "broken.yaml").write_text("id: broken\ntitle: Broken\nsignals:\n  ownership: 3\n")
@@ -310,10 +320,35 @@ async def test_the_rubric_viewer_shows_the_latest_calibration(transcripts: Path)
         table = screen.query_one("#rubric-list", DataTable)
         await until(pilot, lambda: table.row_count > 0, "the rubric list")
         table.move_cursor(row=table.get_row_index("alibaba-pm"))
-        await until(pilot, lambda: "Alibaba PM" in screen.query_one("#rubric", Markdown).source, "alibaba-pm")
-        source = screen.query_one("#rubric", Markdown).source
+        await until(pilot, lambda: screen.page is not None and "Alibaba PM" in screen.page.source, "alibaba-pm")
+        assert screen.page is not None
+        source = screen.page.source
         assert "## Latest calibration" in source and "product-sense.yaml" in source
         assert "| overall | 8 |" in source
+
+
+async def test_the_rubric_pane_follows_the_cursor_at_every_key(transcripts: Path) -> None:
+    app = app_for(transcripts)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_rubric_viewer(pilot, app)
+        table = screen.query_one("#rubric-list", DataTable)
+        await until(pilot, lambda: table.row_count > 2, "the rubric list")
+        rubrics = library().rubrics
+        keys = [str(table.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value) for row in range(3)]
+        titles = [rubrics[key].title for key in keys]
+        pane = screen.query_one("#rubric-pane")
+        table.focus()
+        for row in (1, 2):  # the title under the cursor at every key, the page once it rests
+            await pilot.press("down")
+            assert pane.border_title == titles[row]
+        await until(pilot, lambda: screen.page is not None, "the page of the rubric the cursor rests on")
+        last = screen.page
+        assert last is not None and last.source.startswith(f"# {titles[2]}")
+        await pilot.press("up")
+        assert pane.border_title == titles[1]
+        await until(pilot, lambda: screen.page is not None and screen.page is not last, "the page above")
+        await pilot.press("down")  # back to a page built before: on show at once, not built again
+        assert screen.page is last
 
 
 async def test_errors_become_notifications_and_the_theme_toggles(transcripts: Path) -> None:

@@ -169,7 +169,9 @@ async def test_history_search_trend_and_load_read_the_saved_sessions(tmp_path: P
     sessions = ws.sessions()
     loaded = [summary.id for summary, _ in load_transcripts(tmp_path, sessions)]
     assert set(ids) <= set(loaded) and "20261101-000000-broken-0000" not in loaded
-    assert ws.search(sessions, "CHURN for tier-2") == {ids[3]}
+    assert ws.search(sessions, "CHURN for tier-2") == {
+        ids[3]: "…why in our weekly review. Churn for tier-2 sellers fell from 9% to…"
+    }
     assert len(ws.trend(sessions)["ownership"]) == 4
     transcript, _ = ws.load(ids[0][:-2])  # a unique start of the id
     assert transcript.id == ids[0]

@@ -41,3 +41,25 @@ def test_an_unfinished_loop_exports_what_there_is() -> None:
 def test_json_export_loads_back_as_the_same_transcript() -> None:
     transcript = sample_transcript()
     assert Transcript.model_validate_json(to_json(transcript)) == transcript
+
+
+def test_a_graded_round_lists_what_a_strong_answer_covers_and_an_ungraded_one_does_not() -> None:
+    outlines = {
+        "br-ownership-1": ["Names the gap and why nobody owned it", "Gives the before and after number"],
+        "ps-returns-1": ["Segments the sellers first"],
+    }
+    report = to_markdown(sample_transcript(), outlines)
+    first, second = report.split("## Round 2")
+    covers = "### What a strong answer covers\n\n- Names the gap and why nobody owned it\n- Gives the before"
+    assert covers in first and first.index(covers) < first.index("### Grade")
+    assert "- Segments the sellers first" in second
+    assert "What a strong answer covers" not in to_markdown(sample_transcript())  # no outlines given
+
+    ungraded = sample_transcript(finished=False)
+    ungraded.rounds[1].grade = None
+    assert "- Segments the sellers first" not in to_markdown(ungraded, outlines).split("## Round 2")[1]
+
+
+def test_the_level_asked_for_is_in_the_report_header() -> None:
+    transcript = sample_transcript().model_copy(update={"level": "L6"})
+    assert "· level L6" in to_markdown(transcript).split("\n## ")[0]

@@ -1,13 +1,14 @@
 """Transcripts: every saved session, filtered by loop, date or result, searched in the answers.
 
 The listing comes from the store's cached index; a transcript is read only when it is opened,
-exported or searched.
+exported or searched. A search shows, under the table, the highlighted session's answer around the hit.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -43,8 +44,9 @@ class BrowserScreen(AppScreen[None]):
         super().__init__()
         self.sessions: list[SessionSummary] = []
         """Newest first."""
-        self.hits: set[str] | None = None
-        """Ids found by the last search in answers; None when not searching."""
+        self.hits: dict[str, str] | None = None
+        """Sessions found by the last search in answers, id -> the excerpt around the hit; None when not searching."""
+        self._needle = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -52,6 +54,7 @@ class BrowserScreen(AppScreen[None]):
             yield Input(placeholder="Filter: loop, date (2026-11), hire / no-hire / unfinished", id="filter")
             yield Input(placeholder="Search in answers, then Enter", id="search")
         yield OpenTable(id="sessions")
+        yield Static(id="search-match", markup=False)
         yield Static(id="browser-status", markup=False)
         yield Footer()
 
@@ -84,8 +87,8 @@ class BrowserScreen(AppScreen[None]):
         cursor = table.cursor_row
         fill_table(
             table,
-            ("Started", "Loop", "Result", "Id"),
-            ((s.id, [started_text(s), s.loop or "?", result_text(s), s.id]) for s in shown[:SHOWN]),
+            ("Started", "Loop", "Level", "Result", "Id"),
+            ((s.id, [started_text(s), s.loop or "?", s.level or "any", result_text(s), s.id]) for s in shown[:SHOWN]),
         )
         table.move_cursor(row=min(cursor, max(len(shown[:SHOWN]) - 1, 0)), animate=False)
         parts = [f"{len(shown)} of {len(self.sessions)} sessions"]
@@ -94,6 +97,21 @@ class BrowserScreen(AppScreen[None]):
         if self.hits is not None:
             parts.append(f"answers containing “{self.query_one('#search', Input).value.strip()}”")
         self.query_one("#browser-status", Static).update(" · ".join(parts))
+        self._show_match()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_match()
+
+    def _show_match(self) -> None:
+        """The highlighted session's answer around the search hit, the hit in bold; nothing when not searching."""
+        match = self.query_one("#search-match", Static)
+        summary = self._selected()
+        found = self.hits.get(summary.id) if self.hits is not None and summary is not None else None
+        match.display = found is not None
+        if found is not None:
+            text = Text(f"“{found}”", style="italic")
+            text.highlight_words([self._needle], style="bold reverse", case_sensitive=False)
+            match.update(text)
 
     def action_to_list(self) -> None:
         """Down in the filter or search box moves to the sessions (the table's own Down moves its cursor)."""
@@ -124,7 +142,7 @@ class BrowserScreen(AppScreen[None]):
         self.post_message(AnswersSearched(needle, workspace.search(sessions, needle)))
 
     def on_answers_searched(self, message: AnswersSearched) -> None:
-        self.hits = message.ids
+        self.hits, self._needle = message.hits, " ".join(message.needle.split())
         self._show()
         self.query_one("#sessions").focus()
 

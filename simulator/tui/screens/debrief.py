@@ -1,4 +1,5 @@
-"""The debrief: the call and the rule behind it, rounds x signals, the signal chart, and the fixes."""
+"""The debrief: the call and the rule behind it, rounds x signals, each round's grader and flags (and, on
+`o`, what a strong answer to its questions covers), the signal chart, and the fixes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from simulator.tui.names import name_of
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import FixCard, GradesTable, SignalBars
-from simulator.tui.widgets.grades import round_notes
+from simulator.tui.widgets.grades import outline_text, round_notes
 
 if TYPE_CHECKING:
     from simulator.domain import Transcript
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 class DebriefScreen(AppScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "export", "Export"),
+        Binding("o", "outlines", "Strong answers"),
         Binding("escape", "app.pop_screen", "Back"),
         Binding("t", "app.go('transcripts')", "Transcripts"),
     ]
@@ -50,7 +52,12 @@ class DebriefScreen(AppScreen[None]):
             yield Static("Rounds × signals", classes="section")
             yield GradesTable(id="grades", cursor_type="none", zebra_stripes=True)
             yield Static("Graders and flags", classes="section")
-            for number, note in enumerate(round_notes(self.transcript)):
+            outlines = self._outlines()
+            if outlines:
+                yield Static("o: what a strong answer to each question covers", id="outline-hint", markup=False)
+            for number, (note, record) in enumerate(
+                zip(round_notes(self.transcript), self.transcript.rounds, strict=True)
+            ):
                 flagged = "flags:" in note or "fallback" in note
                 yield Static(
                     note,
@@ -58,6 +65,9 @@ class DebriefScreen(AppScreen[None]):
                     classes="round-note warning" if flagged else "round-note",
                     markup=False,
                 )
+                outline = outline_text(record, outlines)
+                if outline is not None:
+                    yield Static(outline, id=f"outline-{number}", classes="outline")
             if debrief is not None:
                 yield Static("Signals (mean over the rounds that graded them)", classes="section")
                 bars = SignalBars(id="bars")
@@ -75,6 +85,21 @@ class DebriefScreen(AppScreen[None]):
         self.query_one(GradesTable).show(self.transcript, self.names(self.transcript.rubric))
         if self.problems:
             self.notify("; ".join(self.problems), title="Not every round was graded", severity="warning", markup=False)
+
+    def _outlines(self) -> dict[str, list[str]]:
+        """Each asked question's outline from the library (none before the workspace is loaded)."""
+        from simulator.services.export import outlines
+
+        workspace = self.mockloop.workspace
+        return outlines(self.transcript, workspace.library if workspace else None)
+
+    def action_outlines(self) -> None:
+        """Show or hide what a strong answer covers under each round; shown, the first is scrolled to."""
+        shown = not self.has_class("-outlines")
+        self.set_class(shown, "-outlines")
+        first = next(iter(self.query(".outline")), None)
+        if shown and first is not None:
+            self.call_after_refresh(first.scroll_visible, top=True, animate=False)
 
     def on_screen_resume(self) -> None:
         self.query_one("#debrief", VerticalScroll).focus()

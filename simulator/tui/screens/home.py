@@ -18,11 +18,17 @@ from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, SignalTrend, StartTable, fill_table
 
 if TYPE_CHECKING:
-    from simulator.domain import LoopSpec
+    from simulator.domain import LoopSpec, SeniorityLevel
     from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
 
 RECENT = 10
+LEVELS: tuple[SeniorityLevel | None, ...] = (None, "L4", "L5", "L6", "L7")
+"""What `l` cycles through: any level, then each seniority (the questions' `level`)."""
+
+
+def level_text(level: str | None) -> str:
+    return f"Level {level or 'any'}"
 
 
 class HomeScreen(AppScreen[None]):
@@ -32,6 +38,7 @@ class HomeScreen(AppScreen[None]):
         Binding("t", "app.go('transcripts')", "Transcripts"),
         Binding("u", "app.go('rubrics')", "Rubrics"),
         Binding("g", "switch_grader", "Grader"),
+        Binding("l", "cycle_level", "Level"),
     ]
 
     def __init__(self) -> None:
@@ -39,6 +46,8 @@ class HomeScreen(AppScreen[None]):
         self._recent: dict[str, SessionSummary] = {}
         self._unfinished: list[SessionSummary] = []
         self._loops: dict[str, LoopSpec] = {}
+        self.level: SeniorityLevel | None = None
+        """The seniority loops started here ask for; None: any level."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,7 +62,9 @@ class HomeScreen(AppScreen[None]):
             with Vertical(id="trend-pane", classes="pane") as pane:
                 pane.border_title = "Signal trend (1-4)"
                 yield SignalTrend(id="trend")
-        yield Static("Loading the content library…", id="grader-mode", markup=False)
+        with Horizontal(id="home-status"):
+            yield Static("Loading the content library…", id="grader-mode", markup=False)
+            yield Static(level_text(self.level), id="level", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -121,7 +132,7 @@ class HomeScreen(AppScreen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""
         if event.data_table.id == "loops":
-            self.mockloop.start_loop(key)
+            self.mockloop.start_loop(key, self.level)
         elif key in self._recent:
             summary = self._recent[key]
             if summary.readable and not summary.finished:
@@ -138,6 +149,11 @@ class HomeScreen(AppScreen[None]):
             mode = self.mockloop.grader_mode
             return bool(mode and mode.llm)
         return True
+
+    def action_cycle_level(self) -> None:
+        """Any level, L4, L5, L6, L7, any again: questions of that seniority first in the loops started here."""
+        self.level = LEVELS[(LEVELS.index(self.level) + 1) % len(LEVELS)]
+        self.query_one("#level", Static).update(level_text(self.level))
 
     def action_resume(self) -> None:
         """Resume the latest unfinished session."""

@@ -1,24 +1,28 @@
 """The interview: the question, where you are, the round's clock, and the answer editor.
 
-Submit, skip and begin run in one worker group; the screen changes only when the worker posts
-`PromptShown`, which the engine returns after the answer is journaled, so nothing moves on
-before the answer is on disk.
+The screen shows at once, its answer box focused, and opens the session in a worker (keys typed
+meanwhile are kept). Submit, skip and begin run in one worker group; the screen changes only when
+the worker posts `PromptShown`, which the engine returns after the answer is journaled, so nothing
+moves on before the answer is on disk.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, WorkFailed
+from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, SessionOpened, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import AnswerBox, Countdown
 from simulator.tui.widgets.answer import word_count
@@ -37,6 +41,18 @@ def position_text(prompt: Prompt) -> str:
     return text + (f" · follow-up {prompt.followup_number}" if prompt.kind == "followup" else "")
 
 
+def question_text(prompt: Prompt) -> Text:
+    """The question; for a follow-up, the question it follows (dimmed) and the follow-up after a bold label.
+
+    Rich text in a Static, not Markdown: the questions are plain prose, and laying out a Markdown
+    document cost most of the time from a submit to the next question."""
+    if prompt.kind == "question":
+        return Text(prompt.text)
+    return Text.assemble(
+        (prompt.question_text, "dim"), "\n\n", (f"Follow-up {prompt.followup_number}: ", "bold"), prompt.text
+    )
+
+
 class InterviewScreen(AppScreen[None]):
     NAVIGABLE = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,9 +67,11 @@ class InterviewScreen(AppScreen[None]):
     """A begin, submit or skip is in flight: nothing else may be sent."""
     paused: var[bool] = var(False, init=False)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, opener: Callable[[], Session], directory: Path) -> None:
+        """`opener` starts or resumes the session (in a thread); `directory` is where it is saved."""
         super().__init__()
-        self.session = session
+        self._opener = opener
+        self._directory = directory
         self.prompt: Prompt | None = None
         self._streamed = ""
         self._sent = ""
@@ -62,16 +80,26 @@ class InterviewScreen(AppScreen[None]):
         """Closed on unmount unless handed to the grading screen or already closed."""
         self._overtime_told: set[int] = set()
         """Rounds whose running over time has been announced."""
-        self.sub_title = self.session.loop.title
-        self._unsubscribe = session.subscribe(self._on_event)
+        self._unsubscribe: Callable[[], None] | None = None
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        """The session, once `opened`."""
+        assert self._session is not None, "the session is still opening"
+        return self._session
+
+    @property
+    def opened(self) -> bool:
+        return self._session is not None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="where"):
-            yield Static("Starting…", id="position")
+            yield Static("Opening the session…", id="position")
             yield Countdown(id="countdown")
         with VerticalScroll(id="question-pane", classes="pane"):
-            yield Markdown(id="question")
+            yield Static(id="question", markup=False)
         yield AnswerBox(id="answer-box", classes="pane")
         yield Static("Paused: the round's clock is stopped. Press F6 to go on.", id="paused-note")
         yield Footer()
@@ -79,11 +107,32 @@ class InterviewScreen(AppScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#answer-box").border_title = "Your answer"
         self.query_one(AnswerBox).editor.focus()  # keys typed before the first question shows are kept
-        self.set_interval(1.0, self._tick)
         self.busy = True
-        self._advance("begin")
+        self._open()
 
     # -- talking to the engine (one worker at a time) -----------------------------------------
+
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False)
+    def _open(self) -> None:
+        from simulator.engine import SessionError
+
+        try:
+            session = self._opener()
+        except SessionError as exc:
+            self.post_message(WorkFailed("Cannot open the session", str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(WorkFailed("Cannot write the transcript", f"{self._directory}: {exc.strerror or exc}"))
+            return
+        self.post_message(SessionOpened(session))
+
+    def on_session_opened(self, message: SessionOpened) -> None:
+        message.stop()
+        self._session = message.session
+        self._unsubscribe = self.session.subscribe(self._on_event)
+        self.sub_title = self.session.loop.title
+        self.set_interval(1.0, self._tick)
+        self._advance("begin")
 
     @work(exclusive=True, group="session", exit_on_error=False)
     async def _advance(self, how: Literal["begin", "submit", "skip"], answer: str = "") -> None:
@@ -131,13 +180,21 @@ class InterviewScreen(AppScreen[None]):
         self.post_message(FollowupStreamed(self._streamed))
 
     def on_followup_streamed(self, message: FollowupStreamed) -> None:
-        self.query_one("#question", Markdown).update(f"**Follow-up:** {message.text}▌")
+        self.query_one("#question", Static).update(Text.assemble(("Follow-up: ", "bold"), message.text, "▌"))
 
     def on_work_failed(self, message: WorkFailed) -> None:
+        if not self.opened:  # nothing to interview: Home again, and the app says why
+            message.stop()
+            self.app.post_message(WorkFailed(message.what, message.reason))
+            self._owns_session = False
+            self.dismiss()
+            return
         self.busy, self._sent = False, ""  # the message goes on to the app, which shows it
 
     def on_prompt_shown(self, message: PromptShown) -> None:
         self.busy = False
+        if self.prompt is None:  # the first prompt: the footer shows pause, skip and submit as possible now
+            self.refresh_bindings()
         prompt = self.prompt = message.prompt
         if prompt is None:
             from simulator.tui.screens.grading import GradingScreen
@@ -147,7 +204,7 @@ class InterviewScreen(AppScreen[None]):
             return
         self.query_one("#position", Static).update(position_text(prompt))
         self.query_one("#question-pane").border_title = f"{prompt.round_title} · {prompt.minutes} min"
-        self.query_one("#question", Markdown).update(self._question_markdown(prompt))
+        self.query_one("#question", Static).update(question_text(prompt))
         self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         box = self.query_one(AnswerBox)
         sent, self._sent = self._sent, ""
@@ -157,12 +214,6 @@ class InterviewScreen(AppScreen[None]):
             box.clear()
         box.editor.focus()
         self._tick()
-
-    def _question_markdown(self, prompt: Prompt) -> str:
-        if prompt.kind == "question":
-            return prompt.text
-        quoted = "\n".join(f"> {line}" for line in prompt.question_text.splitlines())
-        return f"{quoted}\n\n**Follow-up {prompt.followup_number}:** {prompt.text}"
 
     def _tick(self) -> None:
         clock = self.session.clock()
@@ -181,7 +232,9 @@ class InterviewScreen(AppScreen[None]):
         if action in ("submit", "skip"):
             return None if self.busy or self.paused else True
         if action == "retry_llm":
-            return bool(self.session.llm_down)
+            return self.opened and bool(self.session.llm_down)
+        if action == "pause":
+            return self.opened
         return True
 
     def watch_busy(self, busy: bool) -> None:
@@ -210,6 +263,8 @@ class InterviewScreen(AppScreen[None]):
         self.paused = not self.paused
 
     def watch_paused(self, paused: bool) -> None:
+        if not self.opened:
+            return
         if paused:
             self.session.pause()
         else:
@@ -227,6 +282,9 @@ class InterviewScreen(AppScreen[None]):
     def ask_to_quit(self) -> None:
         from simulator.tui.screens.dialogs import QuitDialog
 
+        if not self.opened:
+            self.notify("The session is still opening; try again in a moment.", title="Not yet")
+            return
         was_paused = self.paused
         self.session.pause()
         draft = word_count(self.query_one(AnswerBox).text)
@@ -257,7 +315,8 @@ class InterviewScreen(AppScreen[None]):
             self.dismiss()
 
     async def on_unmount(self) -> None:
-        self._unsubscribe()
-        if self._owns_session:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self._owns_session and self.opened:
             self._owns_session = False
             await self.session.close(wait_for_grading=False)

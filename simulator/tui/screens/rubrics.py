@@ -1,4 +1,10 @@
-"""Rubrics: signals, level anchors, round weights, and the content files' problems with file:line:col."""
+"""Rubrics: signals, level anchors, round weights, and the content files' problems with file:line:col.
+
+A rubric's page takes Textual's Markdown a good half second to lay out, so each rubric gets its own
+Markdown widget, built once and shown again at once when the cursor comes back; the pane's title
+follows the cursor at every key, and a page is built only once the cursor rests (a held key does
+not queue one page per rubric passed).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,8 @@ if TYPE_CHECKING:
 
 PROBLEM_COLUMN = 40
 """Characters of a problem in the table; the detail pane under it shows the whole text."""
+REST = 0.15
+"""Seconds the cursor rests on a rubric not built yet before its page is built."""
 
 
 class RubricsScreen(AppScreen[None]):
@@ -36,6 +44,10 @@ class RubricsScreen(AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._problems: list[Problem] = []
+        self._pages: dict[str, Markdown] = {}
+        """Rubric id -> its page, built once per library."""
+        self._wanted = ""
+        """The rubric under the cursor."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -43,8 +55,7 @@ class RubricsScreen(AppScreen[None]):
             with Vertical(id="rubric-list-pane", classes="pane") as pane:
                 pane.border_title = "Rubrics"
                 yield OpenTable(id="rubric-list")
-            with VerticalScroll(id="rubric-pane", classes="pane"):
-                yield Markdown(id="rubric")
+            yield VerticalScroll(id="rubric-pane", classes="pane")
         with Vertical(id="problems-pane", classes="pane"):
             yield DataTable(id="problems", cursor_type="row")
             yield Static("", id="problem-detail", markup=False)
@@ -59,6 +70,7 @@ class RubricsScreen(AppScreen[None]):
         if workspace is None:
             return
         library = workspace.library
+        self._forget_pages()
         fill_table(
             table,
             ("Rubric", "Signals"),
@@ -100,17 +112,49 @@ class RubricsScreen(AppScreen[None]):
         if event.data_table.id == "rubric-list":
             self.query_one("#rubric-pane").focus()  # to scroll through it with the keys
 
+    @property
+    def page(self) -> Markdown | None:
+        """The page on show: the rubric under the cursor's, once built."""
+        page = self._pages.get(self._wanted)
+        return page if page is not None and page.display else None
+
     def _open(self, rubric_id: str) -> None:
+        workspace = self.mockloop.workspace
+        if workspace is None or rubric_id not in workspace.library.rubrics:
+            return
+        self._wanted = rubric_id
+        pane = self.query_one("#rubric-pane", VerticalScroll)
+        pane.border_title = workspace.library.rubrics[rubric_id].title
+        if rubric_id in self._pages:
+            self._show_page(rubric_id)
+        else:
+            self.set_timer(REST, lambda: self._build_page(rubric_id))
+
+    def _show_page(self, rubric_id: str) -> None:
+        for shown, page in self._pages.items():
+            page.display = shown == rubric_id
+        self.query_one("#rubric-pane", VerticalScroll).scroll_home(animate=False)
+
+    def _build_page(self, rubric_id: str) -> None:
+        """Build the page of `rubric_id` if the cursor still rests there and it is not built yet."""
         from simulator.grading.calibration import latest_calibration
         from simulator.tui.rubric_text import rubric_markdown
 
         workspace = self.mockloop.workspace
-        if workspace is None or rubric_id not in workspace.library.rubrics:
+        if rubric_id != self._wanted or rubric_id in self._pages or workspace is None:
             return
         library = workspace.library
         source = library.source("rubric", rubric_id)
-        text = rubric_markdown(library.rubrics[rubric_id], source, latest_calibration(rubric_id))
-        self.query_one("#rubric", Markdown).update(text)
+        page = Markdown(rubric_markdown(library.rubrics[rubric_id], source, latest_calibration(rubric_id)))
+        self._pages[rubric_id] = page
+        self.query_one("#rubric-pane", VerticalScroll).mount(page)
+        self._show_page(rubric_id)
+
+    def _forget_pages(self) -> None:
+        """The library changed: every page is built again from it."""
+        for page in self._pages.values():
+            page.remove()
+        self._pages.clear()
 
     def action_reload(self) -> None:
         self.notify("Reading the rubric, loop and question files…", timeout=2)

@@ -74,6 +74,7 @@ class TranscriptScreen(AppScreen[None]):
         if transcript.debrief:
             result = f" · {transcript.debrief.decision.upper().replace('-', ' ')} {transcript.debrief.mean:.2f}"
         summary = f"{transcript.loop_title or transcript.loop} · {status}{result} · rubric {transcript.rubric}"
+        summary += f" · level {transcript.level}" if transcript.level else ""
         if message.regraded:
             summary += f" · RE-GRADED with {message.regraded}, not saved (e exports it)"
         self.query_one("#transcript-summary", Static).update(summary)

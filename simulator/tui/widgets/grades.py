@@ -1,7 +1,8 @@
-"""The debrief's pieces: a rounds x signals table of coloured levels, and one card per fix."""
+"""The debrief's pieces: a rounds x signals table of coloured levels, round notes and outlines, fix cards."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,7 +13,7 @@ from simulator.tui.widgets.levels import level_style, level_text
 from simulator.tui.widgets.tables import Cell, fill_table
 
 if TYPE_CHECKING:
-    from simulator.domain import Fix, Transcript
+    from simulator.domain import Fix, RoundRecord, Transcript
 
 
 class GradesTable(DataTable[Cell]):
@@ -60,6 +61,21 @@ def round_notes(transcript: Transcript) -> list[str]:
         shown = f" · flags: {', '.join(flags)}" if flags else " · no flags"
         notes.append(f"{record.index + 1}. {record.title}: graded by {grader}{shown}")
     return notes
+
+
+def outline_text(record: RoundRecord, outlines: Mapping[str, Sequence[str]]) -> Text | None:
+    """What a strong answer to each of the round's questions covers, once it is graded; None without one."""
+    asked = [turn.question_id for turn in record.turns if turn.kind == "question"]
+    covered = [(number, outlines[qid]) for number, qid in enumerate(asked, start=1) if qid and outlines.get(qid)]
+    if record.grade is None or not covered:
+        return None
+    text = Text("What a strong answer covers", style="bold")
+    for number, points in covered:
+        if len(asked) > 1:
+            text.append(f"\nQuestion {number}", style="dim")
+        for point in points:
+            text.append(f"\n• {point}")
+    return text
 
 
 def fix_text(number: int, fix: Fix) -> Text:
