@@ -261,7 +261,7 @@ _TARGET = words_re(
 
 def targets(text: str) -> list[Span]:
     """Success metrics stated as a number to reach (a case answer's delivery evidence)."""
-    return [s for s in sentences(text) if _TARGET.search(s.text) and METRIC_WORDS.search(s.text) and numbers_in(s.text)]
+    return [s for s in sentences(text) if numbers_in(s.text) and _TARGET.search(s.text) and METRIC_WORDS.search(s.text)]
 
 
 @dataclass(frozen=True)
