@@ -74,11 +74,13 @@ _ADVICE = {
 _METRICS = ("metric_complete", "metric_partial")
 _PLANS = {"i_plan"}
 """Advice that does not fit a story told in the past tense."""
-_MOVED = re.compile(
-    r"(?P<subject>(?:[A-Za-z][\w'-]* ){0,5}[A-Za-z][\w'-]*)\s+"
+_VERB = (
     r"(?P<verb>rose|fell|dropped|grew|increased|decreased|doubled|halved|climbed|improved|declined|jumped|shrank|"
     r"went (?:up|down)|came down)\b"
 )
+_MOVED = re.compile(rf"(?P<subject>(?:[A-Za-z][\w'-]* ){{0,5}}[A-Za-z][\w'-]*)\s+{_VERB}")
+_MOVED_VERB = re.compile(rf"\s{_VERB}")
+"""What `_MOVED` must contain, found without trying a subject at every word: a sentence lacking it is skipped."""
 _LEADING = set("the our my their its this that a an and then so but we i if when after before until".split())
 _PREPOSITIONS = {"on", "in", "of", "for", "at", "from", "across", "with", "per"}
 _GENERIC_CUSTOMER = re.compile(r"\b(customers|users|sellers|shoppers|buyers|merchants|people)\b", re.IGNORECASE)
@@ -127,7 +129,7 @@ def _metric_advice(answer: str) -> str:
 def what_moved(text: str) -> str | None:
     """The candidate's own words for what moved ("repeat purchase rose"), if a sentence says so."""
     for piece in sentences(text):
-        match = _MOVED.search(piece.text)
+        match = _MOVED.search(piece.text) if _MOVED_VERB.search(piece.text) else None
         if match is None:
             continue
         words = match["subject"].split()

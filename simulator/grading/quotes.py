@@ -5,6 +5,7 @@ answer wraps over two lines. A quote is widened to the whole sentence it sits in
 ., ! or ? followed by a space (with no quotation left open), at a blank line, or before a list item.
 """
 
+import functools
 import re
 
 from simulator.grading.detectors.text import Span
@@ -14,6 +15,12 @@ _END = re.compile(r"[.!?。！？]+[\"'”’)]*(?=\s|$)|\n[ \t]*\n|\n(?=[ \t]*(
 
 def whole_sentences(text: str) -> list[tuple[int, int]]:
     """Start and end of each sentence of `text`, leading and trailing whitespace left out."""
+    return list(_whole_sentences(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _whole_sentences(text: str) -> tuple[tuple[int, int], ...]:
+    """Every signal's quotes are widened in the same answer: split it once."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for match in _END.finditer(text):
@@ -23,7 +30,7 @@ def whole_sentences(text: str) -> list[tuple[int, int]]:
         _keep(text, start, match.end(), bounds)
         start = match.end()
     _keep(text, start, len(text), bounds)
-    return bounds
+    return tuple(bounds)
 
 
 def _balanced(piece: str) -> bool:
@@ -40,7 +47,7 @@ def _keep(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
 
 def quote_sentences(spans: list[Span], original: str, limit: int) -> list[str]:
     """Up to `limit` distinct whole sentences holding the spans, in the order of the spans given."""
-    bounds = whole_sentences(original)
+    bounds = _whole_sentences(original)
     quotes: list[str] = []
     for span in spans:
         covering = [(s, e) for s, e in bounds if s < span.end and e > span.start]

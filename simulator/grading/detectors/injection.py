@@ -8,6 +8,7 @@ original text's offsets.
 
 import bisect
 import functools
+import itertools
 import re
 
 from simulator.grading.detectors.normalise import normalise
@@ -90,7 +91,23 @@ _PATTERNS = [
     # Chinese
     r"忽略|无视|打满分|满分|最高分|评分标准|评分规则|评分者|评分的(?:老师|人)|评审员|阅卷|打\s*[45四五]\s*分|请给.{0,10}分",
 ]
-_JOINED = "|".join(f"(?:{p})" for p in _PATTERNS)
+
+
+def _joined(patterns: list[str]) -> str:
+    """One alternation of the patterns, in their order, with each run of patterns that begin at a word
+    boundary put under one leading `\\b`: the same matches, but a position inside a word is given up
+    at once instead of once per pattern (four times faster on typical answers)."""
+    boundary = r"\b"
+    out = []
+    for bounded, run in itertools.groupby(patterns, key=lambda p: p.startswith(boundary)):
+        if bounded:
+            out.append(boundary + "(?:" + "|".join(f"(?:{p.removeprefix(boundary)})" for p in run) + ")")
+        else:
+            out.extend(f"(?:{p})" for p in run)
+    return "|".join(out)
+
+
+_JOINED = _joined(_PATTERNS)
 _INJECTION = re.compile(_JOINED)
 """Run on lower-cased text (a third faster than IGNORECASE); `_INJECTION_ANY_CASE` when lowering
 would change the text's length."""

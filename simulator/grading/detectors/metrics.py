@@ -1,6 +1,8 @@
 """Quantified outcomes: metric, baseline, change, time frame and how it was measured."""
 
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from simulator.grading.detectors.text import Span, sentences, words_re
@@ -259,7 +261,7 @@ _TARGET = words_re(
 
 def targets(text: str) -> list[Span]:
     """Success metrics stated as a number to reach (a case answer's delivery evidence)."""
-    return [s for s in sentences(text) if _TARGET.search(s.text) and METRIC_WORDS.search(s.text) and numbers_in(s.text)]
+    return [s for s in sentences(text) if numbers_in(s.text) and _TARGET.search(s.text) and METRIC_WORDS.search(s.text)]
 
 
 @dataclass(frozen=True)
@@ -292,16 +294,28 @@ _MAY_SAY_NUMBER = re.compile(
 
 def numbers_in(text: str) -> list[str]:
     """Quantities in the text, in digits or in words; years and level or step labels are left out."""
+    return list(_numbers(text))
+
+
+def has_number(text: str) -> bool:
+    """Whether `numbers_in(text)` finds anything; a long answer's words are not read once a digit answered."""
+    return next(_quantities(text), None) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _numbers(sentence: str) -> tuple[str, ...]:
+    """Claims, targets and sizing all count the numbers of the same sentences: count them once."""
+    return tuple(_quantities(sentence))
+
+
+def _quantities(text: str) -> Iterator[str]:
     labels = {m.group(1) for m in _LABEL_NUMBER.finditer(text)}
-    found = []
     for match in NUMBER.finditer(text):
         token = match.group().strip()
-        if not any(ch.isdigit() for ch in token) or _YEAR.match(token) or token in labels:
-            continue
-        found.append(token)
+        if any(ch.isdigit() for ch in token) and not _YEAR.match(token) and token not in labels:
+            yield token
     if _MAY_SAY_NUMBER.search(text):
-        found.extend(m.group().strip() for m in WORD_NUMBER.finditer(text))
-    return found
+        yield from (m.group().strip() for m in WORD_NUMBER.finditer(text))
 
 
 _COMPARED = re.compile(r";|\bvs\.?\b|\bversus\b|\bcompared\b|\bagainst\b|\bthan\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)

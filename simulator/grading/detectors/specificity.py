@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from simulator.grading.detectors.metrics import numbers_in
+from simulator.grading.detectors.metrics import has_number
 from simulator.grading.detectors.text import sentences
 
 _NAME = re.compile(r"^[\"“(]?([A-Z][a-z]+(?:[A-Z][A-Za-z0-9]*)?)(?![\w-])")
@@ -14,14 +14,14 @@ _CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 @dataclass(frozen=True)
 class Specificity:
-    numbers: int
+    has_number: bool
     names: int
     quotes: int
 
     @property
     def vague(self) -> bool:
         """No number, no quoted words, and at most two names: nothing a committee could check."""
-        return self.numbers == 0 and self.quotes == 0 and self.names <= 2
+        return not self.has_number and self.quotes == 0 and self.names <= 2
 
 
 def specificity(text: str) -> Specificity:
@@ -32,4 +32,4 @@ def specificity(text: str) -> Specificity:
             if match:
                 names.add(match.group(1))
     names |= set(_CJK.findall(text))
-    return Specificity(len(numbers_in(text)), len(names), len(_QUOTE.findall(text)))
+    return Specificity(has_number(text), len(names), len(_QUOTE.findall(text)))

@@ -392,9 +392,9 @@ def sizing(text: str) -> Sizing:
     steps, assumptions, checks = [], [], []
     for sentence in sentences(text):
         s = sentence.text
-        if ARITHMETIC.search(s) and len(numbers_in(s)) >= 2:
+        if len(numbers_in(s)) >= 2 and ARITHMETIC.search(s):
             steps.append(sentence)
-        if SIZING_WORDS.search(s) and numbers_in(s):
+        if numbers_in(s) and SIZING_WORDS.search(s):
             assumptions.append(sentence)
         if SIZING_CHECK.search(s):
             checks.append(sentence)
