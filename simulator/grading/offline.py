@@ -113,7 +113,7 @@ def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | N
     else:
         signals = _combine(graded, rubric)
         flags = list(dict.fromkeys(f for g in answered for f in g.flags)) or (["empty-answer"] if not answered else [])
-    cutoffs = model.overall_cuts if model else None
+    cutoffs = _overall_cuts(rubric, model)
     overall = overall_score({s: g.score for s, g in signals.items()}, round_spec, rubric.decision, cutoffs)
     caps = [g.overall_cap for g in (graded if len(graded) == 1 else answered)]
     overall = min([overall, *caps]) if caps else LOWEST
@@ -127,6 +127,14 @@ def grade_offline(request: GradeRequest, rubric: Rubric, model: OfflineModel | N
         rubric=rubric.id,
         questions=[g.summary(rubric, round_spec, cutoffs) for g in graded] if len(graded) > 1 else [],
     )
+
+
+def _overall_cuts(rubric: Rubric, model: OfflineModel | None) -> list[float] | None:
+    """The model's fitted overall cut points, unless the rubric sets `decision.round_cutoffs` itself:
+    a coach who tunes them sees the scores move."""
+    if model is None or "round_cutoffs" in rubric.decision.model_fields_set:
+        return None
+    return model.overall_cuts
 
 
 @dataclass
