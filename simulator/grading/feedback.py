@@ -145,6 +145,13 @@ def what_moved(text: str) -> str | None:
     return None
 
 
+def voided_advice(off_topic: bool) -> str:
+    """What to do about an answer a gate voided (off the question, or not sentences at all)."""
+    if off_topic:
+        return "Answer the question that was asked, and say in your first sentence how your story or plan answers it."
+    return "Write it as sentences a committee can follow, each point made once."
+
+
 def skipped_advice() -> str:
     return "Answer it next time: a short story with one decision and one number beats a skip."
 
