@@ -9,7 +9,7 @@ from simulator.domain import RoundGrade
 from simulator.grading.base import GradeRequest, QuestionPart
 from simulator.grading.offline import grade_offline
 from simulator.grading.quotes import whole_sentences
-from tests.unit.test_probes import SAAS_STORY, SIMPSON, SOLO_LUNCH, STRONG_STAR, THIN_STORY
+from tests.answers import SAAS_STORY, SIMPSON, SOLO_LUNCH, STRONG_STAR, THIN_STORY
 
 WRAPPED = (
     "Conversion on the checkout page rose a lot after\n"
