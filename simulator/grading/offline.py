@@ -306,7 +306,7 @@ def _grade_signal(
     if ev.substance == 0:
         why = "No checkable substance: no first-person action, number, customer or function."
     else:
-        why = rationale(found, against, missing, _HUMAN | {n: f"{_HUMAN.get(n, n)} ({values[n]:g})" for n in found})
+        why = rationale(found, against, missing, _HUMAN)
     return SignalGrade(
         score=score,
         evidence=quotes,

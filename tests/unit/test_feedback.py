@@ -144,3 +144,20 @@ def test_a_short_answer_is_told_it_is_too_short_not_off_topic(library: Library) 
     graded = grade(library, "I worked on returns. It went well.")
     assert "off-topic" not in graded.flags
     assert all(s.rationale.startswith("Too short") for s in graded.signals.values())
+
+
+def test_the_rationale_names_what_was_found_without_counting_it(library: Library) -> None:
+    for answer in (*PAST_STORIES, SOLO_LUNCH, SIMPSON):
+        for line in lines_of(grade(library, answer)):
+            assert not re.search(r"\(\d+\)", line), line
+
+
+def test_what_moved_is_the_metric_not_the_clause_before_it(library: Library) -> None:
+    answer = (
+        "At my last job our team worked on the checkout for customers. We talked to many users and we found "
+        "that the checkout was confusing, so we aligned with all stakeholders and made sure everyone was on the "
+        "same page. We launched a new design and conversion improved significantly. The customers were very "
+        "happy and my manager said it was a great result for the whole team."
+    )
+    advice = grade(library, answer).signals["delivery_metrics"].next_level or ""
+    assert advice.startswith("You said conversion improved; say from what, to what"), advice
