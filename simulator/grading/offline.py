@@ -208,8 +208,33 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     by_weight = sorted(signals, key=lambda s: -round_spec.signals[s])
     leads = distinct_leads({s: signals[s].evidence for s in by_weight})
     signals = {s: g.model_copy(update={"evidence": leads[s]}) for s, g in signals.items()}
-    overall_cap = min([HIGHEST, *(t.gate.overall_cap or t.gate.cap for t in gates)])
+    overall_cap: int = min([HIGHEST, *(t.gate.overall_cap or t.gate.cap for t in gates)])
+    if part.unanswered and not part.skipped:
+        flags.append("follow-up-unanswered")
+        overall_cap = min(overall_cap, _unanswered_caps(part, signals, rubric))
     return _Graded(part, signals, flags, overall_cap)
+
+
+UNANSWERED_PROBE_CAP = 2
+"""A signal asked for twice (the answer, then a follow-up probing it) and never given."""
+UNANSWERED_CHALLENGE_CAP = 3
+"""A round whose challenge (how do you know it was your work? what would you do differently?) went
+unanswered: a committee does not call a story it could not test a strong hire."""
+
+
+def _unanswered_caps(part: QuestionPart, signals: dict[str, SignalGrade], rubric: Rubric) -> int:
+    """Caps the signals that a follow-up probed and got no answer for (in `signals`); returns the
+    question's overall cap for a challenge that got none."""
+    overall_cap: int = HIGHEST
+    for missed in part.unanswered:
+        if missed.signal in signals:
+            why = "A follow-up asked for it again and got no answer."
+            signals[missed.signal] = _capped(
+                signals[missed.signal], UNANSWERED_PROBE_CAP, rubric.signals[missed.signal], why
+            )
+        else:
+            overall_cap = UNANSWERED_CHALLENGE_CAP
+    return overall_cap
 
 
 def _gates(
