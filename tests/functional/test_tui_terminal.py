@@ -83,7 +83,7 @@ def test_a_whole_drill_at_80x24_with_a_huge_answer_and_a_follow_up_skipped_at_on
         terminal.wait_for(lambda s: f"{len(huge.split())} words" in s, "the pasted answer's word count")
         terminal.keys("C-s")
         terminal.wait_for(lambda s: "follow-up 1" in s or "Debrief" in s or "HIRE" in s, "the next prompt", timeout=60)
-        while "follow-up" in terminal.screen():
+        while "· follow-up " in terminal.screen():  # the interview header, not the debrief's follow-up-unanswered
             before = terminal.screen()
             terminal.keys("C-k")  # skip the follow-up the moment it shows
             terminal.wait_for(lambda s, b=before: s != b, "the skip to take effect", timeout=60)
