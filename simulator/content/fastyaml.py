@@ -63,10 +63,13 @@ _SPECIAL_FLOATS = {
     ".NAN": float("nan"),
 }
 _RUAMEL_TYPES: Final = [
-    (regexp, first) for versions, _tag, regexp, first in implicit_resolvers if (1, 2) in versions and "" not in first
+    (regexp, first)
+    for versions, tag, regexp, first in implicit_resolvers
+    if (1, 2) in versions and not tag.endswith((":bool", ":null"))
 ]
-"""ruamel's YAML 1.2 patterns (numbers, timestamps, merge and value keys): a plain scalar that matches one
-not handled here is left to ruamel."""
+"""ruamel's other YAML 1.2 patterns (numbers, timestamps, merge and value keys): a plain scalar that matches
+one and is not handled here is left to ruamel."""
+_TYPED_FIRST: Final = frozenset(char for _, first in _RUAMEL_TYPES for char in first)
 
 
 class _Defer(Exception):
@@ -150,6 +153,6 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return float(value)
     if value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
-    if any(value[0] in first and regexp.match(value) for regexp, first in _RUAMEL_TYPES):
+    if value[0] in _TYPED_FIRST and any(value[0] in first and regexp.match(value) for regexp, first in _RUAMEL_TYPES):
         raise _Defer
     return value
