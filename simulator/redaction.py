@@ -68,6 +68,8 @@ def redact(text: str) -> str:
     for secret in known_secrets():
         if secret in text:
             text = text.replace(secret, REDACTED)
+    if "sk-" not in text and "://" not in text and "bearer" not in text.lower():
+        return text  # none of _PATTERNS can match: skips a regex pass over every word (a 3 MB listing: 0.3 s)
     return _PATTERNS.sub(_replace, text)
 
 

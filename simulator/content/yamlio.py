@@ -10,6 +10,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from simulator.content import fastyaml
 from simulator.content.errors import ContentError, Problem, clip
 
 Loc = tuple[str | int | float, ...]
@@ -40,7 +41,9 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
             [Problem(path, line, col, "", f"YAML nested more than {MAX_DEPTH} levels deep; expected a content file")]
         )
     try:
-        data = _parser().load(source)
+        data = fastyaml.load(source)
+        if data is fastyaml.DEFER:
+            data = _parser().load(source)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

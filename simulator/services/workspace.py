@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.content import Library, load_library
 from simulator.domain import SeniorityLevel, Transcript
-from simulator.engine.session import Session
 from simulator.grading.base import Grader
-from simulator.interviewer import Interviewer, ScriptedInterviewer
 from simulator.services import export, history
 from simulator.services.settings import Settings
 from simulator.store import SessionSummary
 
 if TYPE_CHECKING:
+    # imported when first used: both bring in the offline grader's detectors, which a listing never needs
+    from simulator.engine.session import Session
+    from simulator.interviewer import Interviewer
     from simulator.services.inputs import RubricChooser
 
 
@@ -33,7 +34,7 @@ class Workspace:
         *,
         library: Library | None = None,
         grader: Grader | None = None,
-        interviewer: Interviewer | None = None,
+        interviewer: "Interviewer | None" = None,
         hints: bool = True,
     ) -> None:
         """Parts given here are used as they are (and closed too); the others are built from `settings`.
@@ -93,7 +94,7 @@ class Workspace:
         return new
 
     @property
-    def interviewer(self) -> Interviewer:
+    def interviewer(self) -> "Interviewer":
         with self._lock:
             if self._interviewer is None:
                 self._interviewer = self._build_interviewer(self.settings.interviewer)
@@ -149,7 +150,9 @@ class Workspace:
         seed: int | None = None,
         avoid_recent: bool = True,
         level: SeniorityLevel | None = None,
-    ) -> Session:
+    ) -> "Session":
+        from simulator.engine.session import Session
+
         return Session.start(
             loop_id,
             library=self.library,
@@ -161,8 +164,10 @@ class Workspace:
             level=level,
         )
 
-    def resume(self, transcript_id: str | None) -> Session:
+    def resume(self, transcript_id: str | None) -> "Session":
         """Continue `transcript_id`, or the latest unfinished session when None."""
+        from simulator.engine.session import Session
+
         return Session.resume(
             transcript_id,
             library=self.library,
@@ -228,7 +233,9 @@ class Workspace:
         self._opened.append(grader)
         return grader
 
-    def _build_interviewer(self, name: str) -> Interviewer:
+    def _build_interviewer(self, name: str) -> "Interviewer":
+        from simulator.interviewer import ScriptedInterviewer
+
         if name == "scripted":
             return ScriptedInterviewer()
         from simulator.interviewer.llm import InterviewerUnavailable, make_llm_interviewer

@@ -35,6 +35,7 @@ def test_key_shapes_bearer_tokens_and_url_passwords_are_redacted_whoever_they_be
     assert redact("bad key sk-proj-AbCdEf0123456789xyz here") == f"bad key {REDACTED} here"
     assert redact("Authorization: Bearer eyJhbGciOi.J9x_y") == f"Authorization: Bearer {REDACTED}"
     assert redact("https://ann:hunter2pass@proxy.example/v1") == f"https://ann:{REDACTED}@proxy.example/v1"
+    assert redact("x\nBEARER  abcdefgh12") == f"x\nBEARER  {REDACTED}"  # any case, past the quick check
     plain = "Refund time went from 9 days to 2 days; ask-me-anything; https://example.com/a:b"
     assert redact(plain) == plain
 
