@@ -325,3 +325,27 @@ async def test_after_grading_o_shows_what_a_strong_answer_covers_and_the_export_
 def _frame(app: MockloopApp) -> str:
     """The screen as it was last drawn, one text line per row."""
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resolves(transcripts: Path) -> None:
+    from textual.widgets import DataTable
+
+    from simulator.store import load_session
+    from simulator.tui.screens.browser import BrowserScreen
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"  # the longest loop id shipped
+    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
+    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no column cut at 80
+        for session_id in [*ids, longest.stem]:
+            shown = str(table.get_row(session_id)[-1])
+            assert session_id.startswith(shown) and len(shown) < len(session_id)
+            assert load_session(transcripts, shown)[0].id == session_id  # what `mockloop resume` and `export` do
