@@ -179,3 +179,27 @@ async def test_u_right_after_esc_from_the_debrief_opens_the_rubric_viewer(tmp_pa
         assert isinstance(key, events.Key) and key.key == "alt+u"
         app.post_message(key)
         await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
+
+
+async def test_an_answer_typed_in_one_burst_with_ctrl_s_is_submitted_whole(tmp_path: Path) -> None:
+    """A terminal that delivers the answer and Ctrl+S in one read (a paste without bracketed paste, a
+    fast typist on a busy loop): Ctrl+S is a priority binding, run before the editor has taken the
+    keys queued ahead of it, which used to split the answer between this question and the next."""
+    transcripts = tmp_path / "transcripts"
+    app = app_for(transcripts, lambda env: env.start("amazon-pm", seed=SEED))  # five rounds: a skip does not end it
+    typed = "I would run an A/B test on skip rate and 90-day revenue per subscriber."
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        first = screen.prompt
+        for key in XTermParser(debug=False).feed(typed + "\x13"):  # one read: the answer, then Ctrl+S
+            app.post_message(key)
+        await until(pilot, lambda: screen.prompt is not first and not screen.busy, "the next prompt")
+        assert journal_answers(transcripts, screen.session.id) == [typed]
+        assert screen.query_one(AnswerBox).text == ""
+        before = screen.prompt
+        for key in XTermParser(debug=False).feed("Not sure\x0b"):  # the same for Ctrl+K: its draft goes with it
+            app.post_message(key)
+        await until(pilot, lambda: screen.prompt is not before and not screen.busy, "the next prompt after the skip")
+        assert screen.query_one(AnswerBox).text == ""
