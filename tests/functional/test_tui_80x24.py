@@ -349,3 +349,37 @@ async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resol
             shown = str(table.get_row(session_id)[-1])
             assert session_id.startswith(shown) and len(shown) < len(session_id)
             assert load_session(transcripts, shown)[0].id == session_id  # what `mockloop resume` and `export` do
+
+
+async def test_no_bank_question_or_scripted_follow_up_is_cut_at_80x24(transcripts: Path) -> None:
+    """Every question of the banks with its longest scripted follow-up, and with the redirect that
+    repeats it after an answer addressed to the grader: each fits the question pane whole."""
+    import dataclasses
+
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from simulator.interviewer.probes import CHALLENGES, GENERAL, REDIRECT
+    from simulator.tui.screens.interview import question_text
+    from tests.functional.tui_support import library
+
+    challenge = "You said conversion rose from 3% to 4% over six weeks for new Prime members. " + CHALLENGES[0]
+    app = app_for(transcripts, lambda env: env.start("drill-execution", seed=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.prompt is not None
+        pane, shown = screen.query_one("#question-pane", VerticalScroll), screen.query_one("#question", Static)
+        cut = []
+        for question in library().questions.values():
+            asked = " ".join(question.text.split())
+            longest = max([p.text for p in question.probes] + [*GENERAL.values(), challenge], key=len)
+            for followup in (longest, REDIRECT + asked):
+                prompt = dataclasses.replace(
+                    screen.prompt, kind="followup", text=followup, question_text=asked, followup_number=3
+                )
+                shown.update(question_text(prompt))
+                await pilot.pause()
+                if pane.virtual_size.height > pane.scrollable_content_region.height:
+                    cut.append(f"{question.id}: {followup[:40]}")
+        assert len(library().questions) > 100 and not cut, cut
