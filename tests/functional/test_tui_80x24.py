@@ -328,7 +328,7 @@ def _frame(app: MockloopApp) -> str:
 
 
 async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resolves(transcripts: Path) -> None:
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable, Input
 
     from simulator.store import load_session
     from simulator.tui.screens.browser import BrowserScreen
@@ -345,6 +345,8 @@ async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resol
         await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
         table = app.screen.query_one("#sessions", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no column cut at 80
+        for box in app.screen.query(Input):
+            assert len(box.placeholder) <= box.content_region.width, box.placeholder  # the hint is read whole
         for session_id in [*ids, longest.stem]:
             shown = str(table.get_row(session_id)[-1])
             assert session_id.startswith(shown) and len(shown) < len(session_id)

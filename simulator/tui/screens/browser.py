@@ -51,7 +51,7 @@ class BrowserScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Filter: loop, date (2026-11), hire / no-hire / unfinished", id="filter")
+            yield Input(placeholder="Filter: loop, 2026-11, L6, no-hire", id="filter")
             yield Input(placeholder="Search in answers, then Enter", id="search")
         yield OpenTable(id="sessions")
         yield Static(id="search-match", markup=False)
