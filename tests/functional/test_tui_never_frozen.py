@@ -203,3 +203,28 @@ async def test_an_answer_typed_in_one_burst_with_ctrl_s_is_submitted_whole(tmp_p
             app.post_message(key)
         await until(pilot, lambda: screen.prompt is not before and not screen.busy, "the next prompt after the skip")
         assert screen.query_one(AnswerBox).text == ""
+
+
+async def test_the_rubric_page_follows_the_cursor_within_a_second(tmp_path: Path) -> None:
+    """Row 7: the rubric pane lagged the cursor by 1.5 to 3 s (Textual's Markdown widget laying out a
+    page of many widgets); drawn by Rich in one widget, a page shows in about half a second."""
+    import statistics
+    import time
+
+    app = app_for(tmp_path / "transcripts")
+    async with app.run_test(size=NARROW) as pilot:
+        await home_ready(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, RubricsScreen) and app.screen.page is not None, "a page")
+        screen = app.screen
+        assert isinstance(screen, RubricsScreen)
+        table = screen.query_one("#rubric-list", DataTable)
+        table.focus()
+        took = []
+        for key in ("down", "down", "down", "up"):  # three pages built, one shown again
+            last, pressed = screen.page, time.perf_counter()
+            await pilot.press(key)
+            await until(pilot, lambda last=last: screen.page is not None and screen.page is not last, "the page")
+            await pilot.pause()
+            took.append(time.perf_counter() - pressed)
+        assert statistics.median(took) < 1.0, took
