@@ -385,3 +385,24 @@ async def test_no_bank_question_or_scripted_follow_up_is_cut_at_80x24(transcript
                 if pane.virtual_size.height > pane.scrollable_content_region.height:
                     cut.append(f"{question.id}: {followup[:40]}")
         assert len(library().questions) > 100 and not cut, cut
+
+
+async def test_home_at_80x24_shows_recent_sessions_whole(transcripts: Path) -> None:
+    """Each recent session's loop id, start and result in view at 80 columns, the longest loop id included."""
+    from textual.widgets import DataTable
+
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"
+    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
+    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        recent = app.screen.query_one("#recent", DataTable)
+        await until(pilot, lambda: recent.row_count == len(ids) + 1, "the recent sessions")
+        assert recent.virtual_size.width <= recent.scrollable_content_region.width  # nothing cut sideways
+        shown = " ".join(" ".join(str(cell) for cell in recent.get_row_at(row)) for row in range(recent.row_count))
+        for words in ("drill-technical-program", "11-05 09:00", "amazon-pm", "unfinished", "NO HIRE 2.00"):
+            assert words in shown, words
