@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from simulator.tui.names import name_of
+from simulator.tui.rubric_text import clip
 from simulator.tui.widgets.levels import level_style, level_text
 from simulator.tui.widgets.tables import Cell, fill_table
 
@@ -78,6 +79,11 @@ def outline_text(record: RoundRecord, outlines: Mapping[str, Sequence[str]]) -> 
     return text
 
 
+QUOTE_CHARS = 400
+"""A quote longer than this is shown cut at a word: an answer with no sentence end (a paste of
+20,000 words) would otherwise be quoted whole, pages of it between the fixes."""
+
+
 def fix_text(number: int, fix: Fix) -> Text:
     text = Text()
     text.append(f"{number}. {fix.name}", style="bold")
@@ -85,7 +91,7 @@ def fix_text(number: int, fix: Fix) -> Text:
     text.append(fix.why)
     for quote in dict.fromkeys(fix.quotes):
         text.append("\nYou said: ", style="dim")
-        text.append(f"“{quote}”", style="italic")
+        text.append(f"“{quote if len(quote) <= QUOTE_CHARS else clip(quote, QUOTE_CHARS)}”", style="italic")
     if fix.next_level:
         text.append("\nNext level needs: ", style="bold")
         text.append(fix.next_level)
