@@ -406,3 +406,18 @@ async def test_home_at_80x24_shows_recent_sessions_whole(transcripts: Path) -> N
         shown = " ".join(" ".join(str(cell) for cell in recent.get_row_at(row)) for row in range(recent.row_count))
         for words in ("drill-technical-program", "11-05 09:00", "amazon-pm", "unfinished", "NO HIRE 2.00"):
             assert words in shown, words
+
+
+async def test_home_at_120x40_shows_every_loop_and_more_recent_sessions(transcripts: Path) -> None:
+    from textual.widgets import DataTable
+
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        loops, recent = (app.screen.query_one(table, DataTable) for table in ("#loops", "#recent"))
+        await until(pilot, lambda: recent.row_count == 5, "the recent sessions")
+        assert loops.virtual_size.height <= loops.scrollable_content_region.height  # every loop and drill in view
+        assert recent.virtual_size.height <= recent.scrollable_content_region.height  # the five sessions, 2 lines each
