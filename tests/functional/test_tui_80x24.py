@@ -421,3 +421,29 @@ async def test_home_at_120x40_shows_every_loop_and_more_recent_sessions(transcri
         await until(pilot, lambda: recent.row_count == 5, "the recent sessions")
         assert loops.virtual_size.height <= loops.scrollable_content_region.height  # every loop and drill in view
         assert recent.virtual_size.height <= recent.scrollable_content_region.height  # the five sessions, 2 lines each
+
+
+async def test_a_five_round_debrief_fits_80_columns_and_names_each_round(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.store import read_transcript
+    from simulator.tui.screens.debrief import DebriefScreen
+    from simulator.tui.widgets import GradesTable
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    transcript = read_transcript(transcripts / f"{ids[3]}.json")
+    one = transcript.rounds[0]
+    assert one.grade is not None
+    transcript.rounds = [one.model_copy(update={"index": index}) for index in range(5)]  # an amazon-pm loop's five
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        app.push_screen(DebriefScreen(transcript))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        table = app.screen.query_one(GradesTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # every round in view
+        assert table.ordered_columns[-1].label.plain == "Round 5"
+        note = str(app.screen.query_one("#round-note-4", Static).content)
+        assert note.startswith(f"5. {one.title}: overall {one.grade.overall.score} {one.grade.overall.label} ·")

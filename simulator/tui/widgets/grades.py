@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 
 class GradesTable(DataTable[Cell]):
-    """One row per signal, one column per graded round, and the rounds' overall scores last. The signal
-    names stay in view (a frozen first column) when the rounds scroll sideways."""
+    """One row per signal, one column per graded round, and the rounds' overall scores last. A column
+    is headed by the round's number only and the overall row holds scores only, so five rounds fit 80
+    columns (the round notes under the table name each round and its overall label); the signal
+    names stay in view (a frozen first column) on a narrower screen."""
 
     def on_mount(self) -> None:
         self.fixed_columns = 1
@@ -40,13 +42,14 @@ class GradesTable(DataTable[Cell]):
             )
             for signal in signals
         ]
-        overall = [Text(f"{g.overall.score} {g.overall.label}", style=level_style(g.overall.score)) for _, g in graded]
+        overall = [Text(str(g.overall.score), style=level_style(g.overall.score)) for _, g in graded]
         rows.append(("overall", [Text("Round overall", style="bold"), *overall]))
-        fill_table(self, ["Signal", *(f"{record.index + 1}. {record.type}" for record, _ in graded)], rows)
+        fill_table(self, ["Signal", *(f"Round {record.index + 1}" for record, _ in graded)], rows)
 
 
 def round_notes(transcript: Transcript) -> list[str]:
-    """Per round: the grader actually used (with the fallback's reason) and the flags, skipped included."""
+    """Per round: its overall score and label, the grader actually used (with the fallback's reason) and
+    the flags, skipped included."""
     notes = []
     for record in transcript.rounds:
         grade = record.grade
@@ -60,7 +63,8 @@ def round_notes(transcript: Transcript) -> list[str]:
         if grade.fallback_reason:
             grader += f" (fallback: {grade.fallback_reason})"
         shown = f" · flags: {', '.join(flags)}" if flags else " · no flags"
-        notes.append(f"{record.index + 1}. {record.title}: graded by {grader}{shown}")
+        overall = f"overall {grade.overall.score} {grade.overall.label}"
+        notes.append(f"{record.index + 1}. {record.title}: {overall} · graded by {grader}{shown}")
     return notes
 
 
