@@ -41,6 +41,18 @@ def started_text(summary: SessionSummary, year: bool = True) -> str:
     return summary.started.strftime("%Y-%m-%d %H:%M" if year else "%m-%d %H:%M")
 
 
+def short_ids(ids: Iterable[str], minimum: int = 15) -> dict[str, str]:
+    """Each id's shortest prefix of at least `minimum` characters (an id's start time, `20261203-125418`)
+    that no other id starts with: what `mockloop resume` and `mockloop export` accept for the whole id."""
+    ordered = sorted(set(ids))
+    shared = [0] * len(ordered)
+    for i in range(1, len(ordered)):
+        before, here = ordered[i - 1], ordered[i]
+        common = next((n for n, (a, b) in enumerate(zip(before, here, strict=False)) if a != b), len(before))
+        shared[i - 1], shared[i] = max(shared[i - 1], common), max(shared[i], common)
+    return {id_: id_[: max(minimum, shared[i] + 1)] for i, id_ in enumerate(ordered)}
+
+
 def matches(summary: SessionSummary, query: str) -> bool:
     """Every word of `query` matches: a result word (`hire`, `no-hire`, `unfinished`, ...) exactly,
     any other word as part of the loop id or title, the start date, or the id."""

@@ -50,10 +50,16 @@ def rubric_markdown(rubric: Rubric, source: Path | None = None, calibration: dic
         lines += ["", rubric.description.strip()]
     lines += ["", "## Scale", ""]
     lines += [f"- **{score}** {label}" for score, label in sorted(rubric.scale.items())]
-    lines += ["", "## Rounds", "", "| round | weight in the loop | signals (weight in the round) |", "|---|---|---|"]
-    for round_id, spec in rubric.rounds.items():
+    lines += [
+        "",
+        "## Rounds",
+        "",
+        "Each round's weight in the loop, then its signals with their weight in the round:",
+        "",
+    ]
+    for round_id, spec in rubric.rounds.items():  # a list, not a table: a narrow pane wraps it, never cuts an id
         signals = ", ".join(f"{signal} {weight:g}" for signal, weight in spec.signals.items())
-        lines.append(f"| {round_id} | {spec.weight:g} | {signals} |")
+        lines.append(f"- **{round_id}** {spec.weight:g}: {signals}")
     rule = rubric.decision
     cutoffs = ", ".join(f"{cut:g}" for cut in rule.round_cutoffs)
     lines += [

@@ -324,3 +324,125 @@ async def test_after_grading_o_shows_what_a_strong_answer_covers_and_the_export_
 def _frame(app: MockloopApp) -> str:
     """The screen as it was last drawn, one text line per row."""
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resolves(transcripts: Path) -> None:
+    from textual.widgets import DataTable, Input
+
+    from simulator.store import load_session
+    from simulator.tui.screens.browser import BrowserScreen
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"  # the longest loop id shipped
+    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
+    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no column cut at 80
+        for box in app.screen.query(Input):
+            assert len(box.placeholder) <= box.content_region.width, box.placeholder  # the hint is read whole
+        for session_id in [*ids, longest.stem]:
+            shown = str(table.get_row(session_id)[-1])
+            assert session_id.startswith(shown) and len(shown) < len(session_id)
+            assert load_session(transcripts, shown)[0].id == session_id  # what `mockloop resume` and `export` do
+
+
+async def test_no_bank_question_or_scripted_follow_up_is_cut_at_80x24(transcripts: Path) -> None:
+    """Every question of the banks with its longest scripted follow-up, and with the redirect that
+    repeats it after an answer addressed to the grader: each fits the question pane whole."""
+    import dataclasses
+
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    from simulator.interviewer.probes import CHALLENGES, GENERAL, REDIRECT
+    from simulator.tui.screens.interview import question_text
+    from tests.functional.tui_support import library
+
+    challenge = "You said conversion rose from 3% to 4% over six weeks for new Prime members. " + CHALLENGES[0]
+    app = app_for(transcripts, lambda env: env.start("drill-execution", seed=1))
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen) and screen.prompt is not None
+        pane, shown = screen.query_one("#question-pane", VerticalScroll), screen.query_one("#question", Static)
+        cut = []
+        for question in library().questions.values():
+            asked = " ".join(question.text.split())
+            longest = max([p.text for p in question.probes] + [*GENERAL.values(), challenge], key=len)
+            for followup in (longest, REDIRECT + asked):
+                prompt = dataclasses.replace(
+                    screen.prompt, kind="followup", text=followup, question_text=asked, followup_number=3
+                )
+                shown.update(question_text(prompt))
+                await pilot.pause()
+                if pane.virtual_size.height > pane.scrollable_content_region.height:
+                    cut.append(f"{question.id}: {followup[:40]}")
+        assert len(library().questions) > 100 and not cut, cut
+
+
+async def test_home_at_80x24_shows_recent_sessions_whole(transcripts: Path) -> None:
+    """Each recent session's loop id, start and result in view at 80 columns, the longest loop id included."""
+    from textual.widgets import DataTable
+
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"
+    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
+    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        recent = app.screen.query_one("#recent", DataTable)
+        await until(pilot, lambda: recent.row_count == len(ids) + 1, "the recent sessions")
+        assert recent.virtual_size.width <= recent.scrollable_content_region.width  # nothing cut sideways
+        shown = " ".join(" ".join(str(cell) for cell in recent.get_row_at(row)) for row in range(recent.row_count))
+        for words in ("drill-technical-program", "11-05 09:00", "amazon-pm", "unfinished", "NO HIRE 2.00"):
+            assert words in shown, words
+
+
+async def test_home_at_120x40_shows_every_loop_and_more_recent_sessions(transcripts: Path) -> None:
+    from textual.widgets import DataTable
+
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    await seed_sessions(transcripts)
+    app = app_for(transcripts)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await home_ready(pilot)
+        loops, recent = (app.screen.query_one(table, DataTable) for table in ("#loops", "#recent"))
+        await until(pilot, lambda: recent.row_count == 5, "the recent sessions")
+        assert loops.virtual_size.height <= loops.scrollable_content_region.height  # every loop and drill in view
+        assert recent.virtual_size.height <= recent.scrollable_content_region.height  # the five sessions, 2 lines each
+
+
+async def test_a_five_round_debrief_fits_80_columns_and_names_each_round(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.store import read_transcript
+    from simulator.tui.screens.debrief import DebriefScreen
+    from simulator.tui.widgets import GradesTable
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    transcript = read_transcript(transcripts / f"{ids[3]}.json")
+    one = transcript.rounds[0]
+    assert one.grade is not None
+    transcript.rounds = [one.model_copy(update={"index": index}) for index in range(5)]  # an amazon-pm loop's five
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        app.push_screen(DebriefScreen(transcript))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        table = app.screen.query_one(GradesTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # every round in view
+        assert table.ordered_columns[-1].label.plain == "Round 5"
+        note = str(app.screen.query_one("#round-note-4", Static).content)
+        assert note.startswith(f"5. {one.title}: overall {one.grade.overall.score} {one.grade.overall.label} ·")

@@ -166,3 +166,52 @@ async def test_u_right_after_esc_from_the_debrief_opens_the_rubric_viewer(tmp_pa
         assert isinstance(key, events.Key) and key.key == "alt+u"
         app.post_message(key)
         await until(pilot, lambda: isinstance(app.screen, RubricsScreen), "the rubric viewer")
+
+
+async def test_an_answer_typed_in_one_burst_with_ctrl_s_is_submitted_whole(tmp_path: Path) -> None:
+    """A terminal that delivers the answer and Ctrl+S in one read (a paste without bracketed paste, a
+    fast typist on a busy loop): Ctrl+S is a priority binding, run before the editor has taken the
+    keys queued ahead of it, which used to split the answer between this question and the next."""
+    transcripts = tmp_path / "transcripts"
+    app = app_for(transcripts, lambda env: env.start("amazon-pm", seed=SEED))  # five rounds: a skip does not end it
+    typed = "I would run an A/B test on skip rate and 90-day revenue per subscriber."
+    async with app.run_test(size=NARROW) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the question")
+        screen = app.screen
+        assert isinstance(screen, InterviewScreen)
+        first = screen.prompt
+        for key in XTermParser(debug=False).feed(typed + "\x13"):  # one read: the answer, then Ctrl+S
+            app.post_message(key)
+        await until(pilot, lambda: screen.prompt is not first and not screen.busy, "the next prompt")
+        assert journal_answers(transcripts, screen.session.id) == [typed]
+        assert screen.query_one(AnswerBox).text == ""
+        before = screen.prompt
+        for key in XTermParser(debug=False).feed("Not sure\x0b"):  # the same for Ctrl+K: its draft goes with it
+            app.post_message(key)
+        await until(pilot, lambda: screen.prompt is not before and not screen.busy, "the next prompt after the skip")
+        assert screen.query_one(AnswerBox).text == ""
+
+
+async def test_the_rubric_page_follows_the_cursor_within_a_second(tmp_path: Path) -> None:
+    """Row 7: the rubric pane lagged the cursor by 1.5 to 3 s (Textual's Markdown widget laying out a
+    page of many widgets); drawn by Rich in one widget, a page shows in about half a second."""
+    import statistics
+    import time
+
+    app = app_for(tmp_path / "transcripts")
+    async with app.run_test(size=NARROW) as pilot:
+        await home_ready(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, RubricsScreen) and app.screen.page is not None, "a page")
+        screen = app.screen
+        assert isinstance(screen, RubricsScreen)
+        table = screen.query_one("#rubric-list", DataTable)
+        table.focus()
+        took = []
+        for key in ("down", "down", "down", "up"):  # three pages built, one shown again
+            last, pressed = screen.page, time.perf_counter()
+            await pilot.press(key)
+            await until(pilot, lambda last=last: screen.page is not None and screen.page is not last, "the page")
+            await pilot.pause()
+            took.append(time.perf_counter() - pressed)
+        assert statistics.median(took) < 1.0, took

@@ -155,3 +155,15 @@ def test_clock_position_words_and_levels() -> None:
     }
     assert word_count("  I decided.\n\nThen  I shipped ") == 5
     assert spark([1, 2.5, 4]).plain == "▁▅█"
+
+
+def test_a_fix_quotes_a_huge_sentence_cut_at_a_word_and_a_short_one_whole() -> None:
+    from simulator.domain.grades import Fix
+    from simulator.tui.widgets.grades import fix_text
+
+    huge = " ".join(["I owned the returns flow and cut refunds from 9 days to 2"] * 2000)  # no sentence end
+    short = "I cut refunds from 9 days to 2 in one quarter."
+    shown = fix_text(1, Fix(signal="ownership", name="Ownership", why="Scored 1.", quotes=[huge, short])).plain
+    assert len(shown) < 1000 < len(huge)  # a few lines, not 20,000 words
+    assert "“I owned the returns flow" in shown and "…”" in shown
+    assert f"“{short}”" in shown

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from simulator.services.history import matches, result_text, result_word, started_text
+from simulator.services.history import matches, result_text, result_word, short_ids, started_text
 from simulator.tui.messages import AnswersSearched, SessionsListed, TranscriptLoaded, WorkFailed
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import OpenTable, fill_table
@@ -51,7 +51,7 @@ class BrowserScreen(AppScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Filter: loop, date (2026-11), hire / no-hire / unfinished", id="filter")
+            yield Input(placeholder="Filter: loop, 2026-11, L6, no-hire", id="filter")
             yield Input(placeholder="Search in answers, then Enter", id="search")
         yield OpenTable(id="sessions")
         yield Static(id="search-match", markup=False)
@@ -85,10 +85,14 @@ class BrowserScreen(AppScreen[None]):
         query = self.query_one("#filter", Input).value
         shown = [s for s in self.sessions if matches(s, query) and (self.hits is None or s.id in self.hits)]
         cursor = table.cursor_row
+        prefixes = short_ids(s.id for s in self.sessions)
         fill_table(
             table,
-            ("Started", "Loop", "Level", "Result", "Id"),
-            ((s.id, [started_text(s), s.loop or "?", s.level or "any", result_text(s), s.id]) for s in shown[:SHOWN]),
+            ("Started", "Loop", "Level", "Result", "Id prefix"),
+            (
+                (s.id, [started_text(s, year=False), s.loop or "?", s.level or "any", result_text(s), prefixes[s.id]])
+                for s in shown[:SHOWN]
+            ),
         )
         table.move_cursor(row=min(cursor, max(len(shown[:SHOWN]) - 1, 0)), animate=False)
         parts = [f"{len(shown)} of {len(self.sessions)} sessions"]

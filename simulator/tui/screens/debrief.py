@@ -51,7 +51,7 @@ class DebriefScreen(AppScreen[None]):
                 yield Static(debrief.rule, id="rule", markup=False)
             yield Static("Rounds × signals", classes="section")
             yield GradesTable(id="grades", cursor_type="none", zebra_stripes=True)
-            yield Static("Graders and flags", classes="section")
+            yield Static("Rounds: overall, grader and flags", classes="section")
             outlines = self._outlines()
             if outlines:
                 yield Static("o: what a strong answer to each question covers", id="outline-hint", markup=False)

@@ -104,12 +104,12 @@ class HomeScreen(AppScreen[None]):
         recent = message.sessions[-RECENT:][::-1]
         self._recent = {s.id: s for s in recent}
         self._unfinished = [s for s in message.sessions if s.readable and not s.finished]
-        rows = [(s.id, [started_text(s, year=False), s.loop or s.id, result_text(s)]) for s in recent]
-        fill_table(
-            self.query_one("#recent", DataTable),
-            ("Started", "Loop", "Result"),
-            rows or [("", ["", "None yet", ""])],
-        )
+        # two lines a session, so that the longest loop id, the start and the result fit half of 80 columns
+        rows = [
+            (s.id, [Text.assemble(s.loop or s.id, "\n", (f"{started_text(s, year=False)} · {result_text(s)}", "dim"))])
+            for s in recent
+        ]
+        fill_table(self.query_one("#recent", DataTable), ("Loop · started · result",), rows or [("", ["None yet"])])
         self.query_one("#trend", SignalTrend).show(message.trend, self.names())
         self.refresh_bindings()
 

@@ -240,22 +240,36 @@ class InterviewScreen(AppScreen[None]):
     def watch_busy(self, busy: bool) -> None:
         """Keys are checked against `busy` when pressed; the footer is not redrawn for it (that
         cost more than the submit), the position line says what is going on instead."""
-        if busy and self.prompt is not None:
-            self.query_one("#position", Static).update(f"{position_text(self.prompt)} · saving your answer…")
+        if self.prompt is not None:
+            saving = " · saving your answer…" if busy else ""
+            self.query_one("#position", Static).update(f"{position_text(self.prompt)}{saving}")
 
     def action_submit(self) -> None:
+        self.busy = True
+        self._after_typed_keys(self._submit_typed)
+
+    def action_skip(self) -> None:
+        self.busy = True
+        self._after_typed_keys(self._skip_typed)
+
+    def _after_typed_keys(self, then: Callable[[], None]) -> None:
+        """Run `then` once the editor has taken the keys queued ahead of Ctrl+S or Ctrl+K: those are
+        priority bindings, run as they arrive, so keys read in the same burst (a paste without bracketed
+        paste, a fast typist on a busy loop) are still waiting in the editor's queue."""
+        self.query_one(AnswerBox).editor.call_later(then)
+
+    def _submit_typed(self) -> None:
         text = self.query_one(AnswerBox).text
         if not text.strip():
+            self.busy = False
             self.notify(
                 "Type an answer first, or press Ctrl+K to skip the question.", title="Empty answer", severity="warning"
             )
             return
-        self.busy = True
         self._sent = text
         self._advance("submit", text)
 
-    def action_skip(self) -> None:
-        self.busy = True
+    def _skip_typed(self) -> None:
         self._sent = self.query_one(AnswerBox).text  # a draft of the skipped question goes with it
         self._advance("skip")
 

@@ -1,9 +1,9 @@
 """Rubrics: signals, level anchors, round weights, and the content files' problems with file:line:col.
 
-A rubric's page takes Textual's Markdown a good half second to lay out, so each rubric gets its own
-Markdown widget, built once and shown again at once when the cursor comes back; the pane's title
-follows the cursor at every key, and a page is built only once the cursor rests (a held key does
-not queue one page per rubric passed).
+A rubric's page is its Markdown drawn by Rich in one widget (Textual's Markdown widget, one widget per
+block, took 1.3 to 2.2 s to lay out a page at 80x24 on a loaded machine); each page is built once and
+shown again at once when the cursor comes back; the pane's title follows the cursor at every key, and
+a page is built only once the cursor rests (a held key does not queue one page per rubric passed).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Markdown, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from simulator.tui.messages import LibraryReloaded
 from simulator.tui.rubric_text import clip, where_text
@@ -33,6 +33,16 @@ REST = 0.15
 """Seconds the cursor rests on a rubric not built yet before its page is built."""
 
 
+class RubricPage(Static):
+    """A rubric's page: its Markdown `source`, drawn by Rich."""
+
+    def __init__(self, source: str) -> None:
+        from rich.markdown import Markdown
+
+        super().__init__(Markdown(source), classes="rubric-page")
+        self.source = source
+
+
 class RubricsScreen(AppScreen[None]):
     SUB_TITLE = "Rubrics"
     AUTO_FOCUS = "#rubric-list"
@@ -44,7 +54,7 @@ class RubricsScreen(AppScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._problems: list[Problem] = []
-        self._pages: dict[str, Markdown] = {}
+        self._pages: dict[str, RubricPage] = {}
         """Rubric id -> its page, built once per library."""
         self._wanted = ""
         """The rubric under the cursor."""
@@ -113,7 +123,7 @@ class RubricsScreen(AppScreen[None]):
             self.query_one("#rubric-pane").focus()  # to scroll through it with the keys
 
     @property
-    def page(self) -> Markdown | None:
+    def page(self) -> RubricPage | None:
         """The page on show: the rubric under the cursor's, once built."""
         page = self._pages.get(self._wanted)
         return page if page is not None and page.display else None
@@ -145,7 +155,7 @@ class RubricsScreen(AppScreen[None]):
             return
         library = workspace.library
         source = library.source("rubric", rubric_id)
-        page = Markdown(rubric_markdown(library.rubrics[rubric_id], source, latest_calibration(rubric_id)))
+        page = RubricPage(rubric_markdown(library.rubrics[rubric_id], source, latest_calibration(rubric_id)))
         self._pages[rubric_id] = page
         self.query_one("#rubric-pane", VerticalScroll).mount(page)
         self._show_page(rubric_id)

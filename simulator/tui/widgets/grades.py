@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from simulator.tui.names import name_of
+from simulator.tui.rubric_text import clip
 from simulator.tui.widgets.levels import level_style, level_text
 from simulator.tui.widgets.tables import Cell, fill_table
 
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
 
 
 class GradesTable(DataTable[Cell]):
-    """One row per signal, one column per graded round, and the rounds' overall scores last. The signal
-    names stay in view (a frozen first column) when the rounds scroll sideways."""
+    """One row per signal, one column per graded round, and the rounds' overall scores last. A column
+    is headed by the round's number only and the overall row holds scores only, so five rounds fit 80
+    columns (the round notes under the table name each round and its overall label); the signal
+    names stay in view (a frozen first column) on a narrower screen."""
 
     def on_mount(self) -> None:
         self.fixed_columns = 1
@@ -39,13 +42,14 @@ class GradesTable(DataTable[Cell]):
             )
             for signal in signals
         ]
-        overall = [Text(f"{g.overall.score} {g.overall.label}", style=level_style(g.overall.score)) for _, g in graded]
+        overall = [Text(str(g.overall.score), style=level_style(g.overall.score)) for _, g in graded]
         rows.append(("overall", [Text("Round overall", style="bold"), *overall]))
-        fill_table(self, ["Signal", *(f"{record.index + 1}. {record.type}" for record, _ in graded)], rows)
+        fill_table(self, ["Signal", *(f"Round {record.index + 1}" for record, _ in graded)], rows)
 
 
 def round_notes(transcript: Transcript) -> list[str]:
-    """Per round: the grader actually used (with the fallback's reason) and the flags, skipped included."""
+    """Per round: its overall score and label, the grader actually used (with the fallback's reason) and
+    the flags, skipped included."""
     notes = []
     for record in transcript.rounds:
         grade = record.grade
@@ -59,7 +63,8 @@ def round_notes(transcript: Transcript) -> list[str]:
         if grade.fallback_reason:
             grader += f" (fallback: {grade.fallback_reason})"
         shown = f" · flags: {', '.join(flags)}" if flags else " · no flags"
-        notes.append(f"{record.index + 1}. {record.title}: graded by {grader}{shown}")
+        overall = f"overall {grade.overall.score} {grade.overall.label}"
+        notes.append(f"{record.index + 1}. {record.title}: {overall} · graded by {grader}{shown}")
     return notes
 
 
@@ -78,6 +83,11 @@ def outline_text(record: RoundRecord, outlines: Mapping[str, Sequence[str]]) -> 
     return text
 
 
+QUOTE_CHARS = 400
+"""A quote longer than this is shown cut at a word: an answer with no sentence end (a paste of
+20,000 words) would otherwise be quoted whole, pages of it between the fixes."""
+
+
 def fix_text(number: int, fix: Fix) -> Text:
     text = Text()
     text.append(f"{number}. {fix.name}", style="bold")
@@ -85,7 +95,7 @@ def fix_text(number: int, fix: Fix) -> Text:
     text.append(fix.why)
     for quote in dict.fromkeys(fix.quotes):
         text.append("\nYou said: ", style="dim")
-        text.append(f"“{quote}”", style="italic")
+        text.append(f"“{quote if len(quote) <= QUOTE_CHARS else clip(quote, QUOTE_CHARS)}”", style="italic")
     if fix.next_level:
         text.append("\nNext level needs: ", style="bold")
         text.append(fix.next_level)

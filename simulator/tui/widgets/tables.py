@@ -15,8 +15,13 @@ def _plain(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else cell
 
 
+def _width(cell: Cell) -> int:
+    return max(cell_len(line) for line in _plain(cell).split("\n"))
+
+
 def fill_table(table: DataTable[Cell], labels: Sequence[str], rows: Iterable[tuple[str, Sequence[Cell]]]) -> None:
-    """Replace the table's columns and rows (row key, cells), each column as wide as its widest cell.
+    """Replace the table's columns and rows (row key, cells), each column as wide as its widest cell
+    and each row as tall as its cell of most lines.
 
     The widths are measured here because Textual measures them later, when the table is idle, and
     may keep showing a header line drawn at the old widths. Plain `str` cells must hold no markup.
@@ -25,9 +30,9 @@ def fill_table(table: DataTable[Cell], labels: Sequence[str], rows: Iterable[tup
     table.clear(columns=True)
     for index, label in enumerate(labels):
         column = (row[index] for _, row in rows)
-        table.add_column(label, width=max([cell_len(label), *(cell_len(_plain(cell)) for cell in column)]))
+        table.add_column(label, width=max([cell_len(label), *(_width(cell) for cell in column)]))
     for key, cells in rows:
-        table.add_row(*cells, key=key)
+        table.add_row(*cells, key=key, height=max([1, *(_plain(cell).count("\n") + 1 for cell in cells)]))
 
 
 class OpenTable(DataTable[Cell]):
