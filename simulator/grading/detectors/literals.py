@@ -1,0 +1,148 @@
+"""Skip a regex search when the text lacks every literal that any match of the pattern must contain.
+
+Detectors search each sentence of an answer with dozens of case-insensitive phrase lists, and almost
+every search finds nothing. `Guarded.search` first asks the cheaper question "does the lowercased text
+contain one of the pattern's required literals?" (found once per pattern by reading the parsed regex),
+and runs the regex only when it does, so its results are exactly those of the plain pattern. A sentence
+split from an answer is first narrowed to the literals present in the whole answer (`note_sentences`),
+so most sentences need a check of no literal at all.
+"""
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+_REPEATS = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT}
+
+
+class Guarded:
+    """A compiled pattern whose `search`, `finditer` and `findall` return what the pattern's own do."""
+
+    __slots__ = ("_answer", "_present", "needles", "regex")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.needles = required_literals(regex)
+        self._answer = ""
+        self._present: tuple[str, ...] = ()
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text) if self.may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text) if self.may_match(text) else iter(())
+
+    def findall(self, text: str) -> list[Any]:
+        return self.regex.findall(text) if self.may_match(text) else []
+
+    def may_match(self, text: str) -> bool:
+        """False only when no match is possible: none of the required literals is in the text."""
+        if self.needles is None:
+            return True
+        lowered = _lowered(text)
+        if lowered is None:
+            return True
+        answer = _ANSWER_OF.get(text)
+        if answer is None:
+            return any(n in lowered for n in self.needles)
+        if answer is not self._answer:  # detectors read one answer's sentences in turn: keep its literals
+            self._answer = answer
+            self._present = tuple(n for n in self.needles if n in answer)
+        return any(n in lowered for n in self._present)
+
+
+_ANSWER_OF: dict[str, str] = {}
+"""A sentence's text -> the lowercased answer it was split from (any answer holding it will do)."""
+
+
+def note_sentences(answer: str, pieces: Iterable[str]) -> None:
+    """Remember that these pieces come from `answer`: a literal absent from the answer is absent from them."""
+    lowered = _lowered(answer)
+    if lowered is None:
+        return
+    if len(_ANSWER_OF) > 4096:
+        _ANSWER_OF.clear()
+    for piece in pieces:
+        _ANSWER_OF[piece] = lowered
+
+
+def guarded(pattern: str, flags: int = 0) -> Guarded:
+    """`re.compile(pattern, flags)`, guarded by the literals every match contains."""
+    return Guarded(re.compile(pattern, flags))
+
+
+def required_literals(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Lowercase strings of which every match contains at least one (None when the pattern has no such set:
+    an alternative made only of character classes, say)."""
+    return _sequence(_parser.parse(regex.pattern, regex.flags))
+
+
+@functools.lru_cache(maxsize=8192)
+def _lowered(text: str) -> str | None:
+    """The text lowercased, or None when a character in it (the Kelvin sign, a dotless i) could match an ASCII
+    letter case-insensitively without lowercasing to it: then the literals cannot rule a match out."""
+    if not text.isascii() and any(_folds_to_ascii(c) for c in set(text) if not c.isascii()):
+        return None
+    return text.lower()
+
+
+@functools.cache
+def _plain(char: str) -> bool:
+    """An ASCII character, or one without case (CJK, a dash): lowercasing the text finds it wherever it matches."""
+    return char.isascii() or char.lower() == char.upper() == char.casefold() == char
+
+
+@functools.cache
+def _folds_to_ascii(char: str) -> bool:
+    return any(c.isascii() for c in char.lower() + char.upper() + char.casefold())
+
+
+def _sequence(items: Any) -> frozenset[str] | None:
+    """The best literal set one of these consecutive items requires: a run of literals, or a required group."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _parser.LITERAL and _plain(chr(av)):
+            run += chr(av).lower()
+            continue
+        if run:
+            candidates.append(frozenset([run]))
+            run = ""
+        inner = _required(op, av)
+        if inner is not None:
+            candidates.append(inner)
+    if run:
+        candidates.append(frozenset([run]))
+    if not candidates:
+        return None
+    return _minimal(max(candidates, key=lambda s: (min(map(len, s)), -len(s))))
+
+
+def _required(op: Any, av: Any) -> frozenset[str] | None:
+    """The literal set that one item requires of the text it matches, if it requires one."""
+    if op is _parser.SUBPATTERN:
+        return _sequence(av[3])
+    if op is _parser.ATOMIC_GROUP:
+        return _sequence(av)
+    if op in _REPEATS and av[0] >= 1:
+        return _sequence(av[2])
+    if op is _parser.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _sequence(branch)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union)
+    return None
+
+
+def _minimal(needles: frozenset[str]) -> frozenset[str]:
+    """Drop a literal that contains another: the shorter one is in the text whenever the longer one is."""
+    return frozenset(n for n in needles if not any(m != n and m in n for m in needles))
