@@ -18,7 +18,13 @@ def test_required_literals_of_phrases() -> None:
 
 
 def test_an_alternative_without_a_literal_leaves_the_pattern_unguarded() -> None:
-    assert required_literals(re.compile(r"budget|[$¥]\d+")) is None
+    assert required_literals(re.compile(r"budget|\d+ ?\w")) is None
+    assert guarded(r"budget|\d+ ?\w").search("a 300k spend") is not None
+
+
+def test_a_set_of_plain_characters_is_a_required_literal() -> None:
+    assert required_literals(re.compile(r"budget|[$¥]\d+", re.IGNORECASE)) == {"budget", "$", "¥"}
+    assert required_literals(re.compile(r"[^$]x|\w")) is None
     assert guarded(r"budget|[$¥]\d+").search("a ¥300 spend") is not None
 
 

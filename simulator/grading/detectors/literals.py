@@ -5,7 +5,7 @@ every search finds nothing. `Guarded.search` first asks the cheaper question "do
 contain one of the pattern's required literals?" (found once per pattern by reading the parsed regex),
 and runs the regex only when it does, so its results are exactly those of the plain pattern. A sentence
 split from an answer is first narrowed to the literals present in the whole answer (`note_sentences`),
-so most sentences need a check of no literal at all.
+so most sentences need no check of a literal at all.
 """
 
 import functools
@@ -20,13 +20,11 @@ _REPEATS = {_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT}
 class Guarded:
     """A compiled pattern whose `search`, `finditer` and `findall` return what the pattern's own do."""
 
-    __slots__ = ("_answer", "_present", "needles", "regex")
+    __slots__ = ("needles", "regex")
 
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.needles = required_literals(regex)
-        self._answer = ""
-        self._present: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> str:
@@ -45,20 +43,29 @@ class Guarded:
         """False only when no match is possible: none of the required literals is in the text."""
         if self.needles is None:
             return True
-        lowered = _lowered(text)
-        if lowered is None:
-            return True
-        answer = _ANSWER_OF.get(text)
-        if answer is None:
-            return any(n in lowered for n in self.needles)
-        if answer is not self._answer:  # detectors read one answer's sentences in turn: keep its literals
-            self._answer = answer
-            self._present = tuple(n for n in self.needles if n in answer)
-        return any(n in lowered for n in self._present)
+        known = _SENTENCES.get(text)
+        if known is None:
+            lowered = _lowered(text)
+            return lowered is None or any(n in lowered for n in self.needles)
+        lowered, answer = known
+        present = answer.present.get(self)
+        if present is None:
+            present = answer.present[self] = tuple(n for n in self.needles if n in answer.lowered)
+        return bool(present) and any(n in lowered for n in present)
 
 
-_ANSWER_OF: dict[str, str] = {}
-"""A sentence's text -> the lowercased answer it was split from (any answer holding it will do)."""
+class _Answer:
+    """An answer lowercased, and each pattern's literals found in it (a sentence of it can hold no others)."""
+
+    __slots__ = ("lowered", "present")
+
+    def __init__(self, lowered: str) -> None:
+        self.lowered = lowered
+        self.present: dict[Guarded, tuple[str, ...]] = {}
+
+
+_SENTENCES: dict[str, tuple[str, _Answer]] = {}
+"""A sentence's text -> itself lowercased, and the answer it was split from (any answer holding it will do)."""
 
 
 def note_sentences(answer: str, pieces: Iterable[str]) -> None:
@@ -66,10 +73,11 @@ def note_sentences(answer: str, pieces: Iterable[str]) -> None:
     lowered = _lowered(answer)
     if lowered is None:
         return
-    if len(_ANSWER_OF) > 4096:
-        _ANSWER_OF.clear()
+    if len(_SENTENCES) > 4096:
+        _SENTENCES.clear()
+    scope = _Answer(lowered)
     for piece in pieces:
-        _ANSWER_OF[piece] = lowered
+        _SENTENCES[piece] = (piece.lower(), scope)
 
 
 def guarded(pattern: str, flags: int = 0) -> Guarded:
@@ -132,6 +140,8 @@ def _required(op: Any, av: Any) -> frozenset[str] | None:
         return _sequence(av)
     if op in _REPEATS and av[0] >= 1:
         return _sequence(av[2])
+    if op is _parser.IN and all(kind is _parser.LITERAL and _plain(chr(c)) for kind, c in av):
+        return frozenset(chr(c).lower() for _, c in av)  # a set of characters, say [$¥€]
     if op is _parser.BRANCH:
         union: set[str] = set()
         for branch in av[1]:
