@@ -14,7 +14,15 @@ from simulator.grading.detectors.text import sentences
 
 def test_required_literals_of_phrases() -> None:
     needles = required_literals(re.compile(r"(?<!\w)(?:my (?:goal|job) was|I was asked|x+y)(?!\w)", re.I))
-    assert needles == {" was", "x"}  # the longest run of each alternative; " was" is in "i was asked" too
+    assert needles == {"my goal was", "my job was", "i was asked", "x"}
+
+
+def test_short_alternatives_and_optional_parts_are_spelled_out() -> None:
+    assert required_literals(re.compile(r"(?:the )?problem|one[- ]pager", re.IGNORECASE)) == {
+        "problem",
+        "one-pager",
+        "one pager",
+    }
 
 
 def test_an_alternative_without_a_literal_leaves_the_pattern_unguarded() -> None:

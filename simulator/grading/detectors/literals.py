@@ -111,25 +111,66 @@ def _folds_to_ascii(char: str) -> bool:
     return any(c.isascii() for c in char.lower() + char.upper() + char.casefold())
 
 
+_MAX_SPELLINGS = 64
+"""A run of literal items is spelled out while it has at most this many spellings ("the problem", "problem")."""
+_ZERO_WIDTH = {_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT}
+
+
 def _sequence(items: Any) -> frozenset[str] | None:
-    """The best literal set one of these consecutive items requires: a run of literals, or a required group."""
+    """The best literal set one of these consecutive items requires: the spellings of a run of literal items
+    (characters, small sets of them, short alternatives, optional ones), or what a required group requires."""
     candidates: list[frozenset[str]] = []
-    run = ""
+    run: frozenset[str] = frozenset([""])
     for op, av in items:
-        if op is _parser.LITERAL and _plain(chr(av)):
-            run += chr(av).lower()
+        spellings = _spellings(op, av)
+        if spellings is not None and len(run) * len(spellings) <= _MAX_SPELLINGS:
+            run = frozenset(a + b for a in run for b in spellings)
             continue
-        if run:
-            candidates.append(frozenset([run]))
-            run = ""
-        inner = _required(op, av)
+        if "" not in run:
+            candidates.append(run)
+        run = spellings if spellings is not None else frozenset([""])
+        inner = _required(op, av) if spellings is None else None
         if inner is not None:
             candidates.append(inner)
-    if run:
-        candidates.append(frozenset([run]))
+    if "" not in run:
+        candidates.append(run)
     if not candidates:
         return None
     return _minimal(max(candidates, key=lambda s: (min(map(len, s)), -len(s))))
+
+
+def _spellings(op: Any, av: Any) -> frozenset[str] | None:
+    """Every text (lowercased) that one item can match, when that is a short list of plain literals."""
+    if op is _parser.LITERAL:
+        return frozenset([chr(av).lower()]) if _plain(chr(av)) else None
+    if op in _ZERO_WIDTH:
+        return frozenset([""])
+    if op is _parser.IN and all(kind is _parser.LITERAL and _plain(chr(c)) for kind, c in av):
+        return frozenset(chr(c).lower() for _, c in av)  # a set of characters, say [$¥€]
+    if op is _parser.SUBPATTERN:
+        return _spelled_sequence(av[3])
+    if op is _parser.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            found = _spelled_sequence(branch)
+            if found is None:
+                return None
+            union |= found
+        return frozenset(union) if len(union) <= _MAX_SPELLINGS else None
+    if op in _REPEATS and av[1] == 1:
+        body = _spelled_sequence(av[2])
+        return None if body is None else body | (frozenset([""]) if av[0] == 0 else frozenset())
+    return None
+
+
+def _spelled_sequence(items: Any) -> frozenset[str] | None:
+    out = frozenset([""])
+    for op, av in items:
+        spellings = _spellings(op, av)
+        if spellings is None or len(out) * len(spellings) > _MAX_SPELLINGS:
+            return None
+        out = frozenset(a + b for a in out for b in spellings)
+    return out
 
 
 def _required(op: Any, av: Any) -> frozenset[str] | None:
@@ -140,8 +181,6 @@ def _required(op: Any, av: Any) -> frozenset[str] | None:
         return _sequence(av)
     if op in _REPEATS and av[0] >= 1:
         return _sequence(av[2])
-    if op is _parser.IN and all(kind is _parser.LITERAL and _plain(chr(c)) for kind, c in av):
-        return frozenset(chr(c).lower() for _, c in av)  # a set of characters, say [$¥€]
     if op is _parser.BRANCH:
         union: set[str] = set()
         for branch in av[1]:
