@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
+from pathlib import Path
 
 from simulator import __version__
 
@@ -36,6 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mockloop {__version__}")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the config file to read instead of config.yaml in the config dir (overrides MOCKLOOP_CONFIG)",
+    )
+    parser.add_argument(
+        "--theme", choices=("dark", "light"), help="the app's colours (overrides MOCKLOOP_THEME and `theme:`)"
+    )
     parser.set_defaults(handler=_open_app)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -46,13 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _open_app(args: argparse.Namespace) -> int:
     """Home. The app builds its workspace (settings, content library, grader) in a worker once
     Home is painted: building it here would hold the first paint back by ~0.6 s."""
-    from simulator.commands.common import NO_TERMINAL, fail, has_terminal
+    from simulator.commands.common import NO_TERMINAL, fail, has_terminal, settings_flags
 
     if not has_terminal():
         return fail(f"{NO_TERMINAL}; to answer from a pipe or a file use `mockloop run LOOP --plain`", 2)
     from simulator.tui.app import run_app
 
-    return run_app(None, None)
+    return run_app(None, None, settings_flags=settings_flags(args))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

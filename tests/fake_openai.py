@@ -46,6 +46,8 @@ class Recorded:
     headers: dict[str, str]
     body: Any
     at: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    """When the server stopped answering it: its reply was sent, or the client hung up (noticed at the next write)."""
 
     @property
     def messages(self) -> list[dict[str, str]]:
@@ -379,7 +381,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def _serve(self, body: Any) -> None:
             path = self.path.split("?")[0].removeprefix("/v1")
             headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = server._answer(Recorded(self.command, path, headers, body))
+            recorded = Recorded(self.command, path, headers, body)
+            reply = server._answer(recorded)
             try:
                 if reply.delay and server._stopping.wait(reply.delay):
                     return
@@ -389,6 +392,8 @@ def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self._send(reply, body or {})
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client gave up (a timeout); nothing to do
+            finally:
+                recorded.ended = time.monotonic()
 
         def _send(self, reply: Reply, request: dict[str, Any]) -> None:
             data = reply.body

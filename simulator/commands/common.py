@@ -58,7 +58,13 @@ def add_endpoint_options(parser: argparse.ArgumentParser, *, interviewer: bool =
 
 LEVELS = ("L4", "L5", "L6", "L7")
 """The seniority levels questions carry (domain.content.SeniorityLevel)."""
-SETTINGS_FLAGS = {"grader": "grader", "interviewer": "interviewer", "transcripts_dir": "transcripts"}
+SETTINGS_FLAGS = {
+    "grader": "grader",
+    "interviewer": "interviewer",
+    "transcripts_dir": "transcripts",
+    "config": "config",
+    "theme": "theme",
+}
 """Flag (argparse dest) -> the `Settings` field it overrides."""
 
 
@@ -77,9 +83,13 @@ def open_workspace(args: argparse.Namespace) -> "Workspace":
     from simulator.services.settings import Settings
     from simulator.services.workspace import Workspace
 
+    return Workspace(Settings.load(settings_flags(args)), hints=getattr(args, "hints", True))
+
+
+def settings_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The flags given that override settings, by `Settings` field (and LLM setting) name."""
     flags = {field: getattr(args, dest, None) for dest, field in SETTINGS_FLAGS.items()}
-    flags |= {name: getattr(args, name, None) for name in ENDPOINT_FLAGS}
-    return Workspace(Settings.load(flags), hints=getattr(args, "hints", True))
+    return flags | {name: getattr(args, name, None) for name in ENDPOINT_FLAGS}
 
 
 def print_json(data: Any) -> None:

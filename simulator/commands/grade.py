@@ -108,7 +108,7 @@ async def _grade_in(workspace: "Workspace", args: argparse.Namespace) -> int:
         from simulator.llm.errors import LLMError
 
         try:
-            grades, document["batch"] = await _grade_batch(args, grader, inputs)
+            grades, document["batch"] = await _grade_batch(args, grader, inputs, workspace.directory)
         except BatchStateError as exc:
             return fail(str(exc), 2)
         except LLMError as exc:
@@ -138,16 +138,17 @@ async def _grade_in(workspace: "Workspace", args: argparse.Namespace) -> int:
 
 
 async def _grade_batch(
-    args: argparse.Namespace, grader: Any, inputs: list["Input"]
+    args: argparse.Namespace, grader: Any, inputs: list["Input"], transcripts: Path
 ) -> tuple[list[Any], dict[str, Any]]:
-    from simulator.grading.batch_grading import BatchJob, default_state_path, grade_in_batch
+    from simulator.grading.batch_grading import BatchJob, default_state_path, grade_in_batch, state_dir
 
     jobs = [
         BatchJob(item.source, index, request, item.rubrics[0])
         for item in inputs
         for index, request in enumerate(item.requests)
     ]
-    state = args.state or default_state_path(grader, jobs)
+    states = state_dir(transcripts)
+    state = args.state or default_state_path(grader, jobs, states)
     bar = Progress("batch", len(jobs))
 
     def submitted(batch_id: str, path: Path) -> None:
@@ -166,6 +167,7 @@ async def _grade_batch(
             grader,
             jobs,
             state_path=state,
+            states=states,
             batch_id=args.batch_id,
             poll_seconds=args.poll_seconds,
             on_submitted=submitted,

@@ -10,7 +10,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
-from simulator.content.errors import ContentError, Problem
+from simulator.content.errors import ContentError, Problem, clip
 
 Loc = tuple[str | int | float, ...]
 """Keys from the top of a content file down to one value (a YAML key may be a number, even `.inf`)."""
@@ -83,7 +83,7 @@ def read_yaml(path: Path, text: str | None = None) -> Any:
             ]
         )
     if not isinstance(data, CommentedMap):
-        got = type(data).__name__
+        got = "a list" if isinstance(data, CommentedSeq) else f"a single value ({clip(str(data), 40)!r})"
         raise ContentError([Problem(path, 1, 1, "", f"expected a YAML mapping at the top, got {got}")])
     if bad := non_finite(data):
         raise ContentError([_non_finite_problem(data, path, loc, value) for loc, value in bad])

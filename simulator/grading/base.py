@@ -7,12 +7,22 @@ from simulator.domain import RoundGrade, Rubric
 
 
 @dataclass(frozen=True)
+class Unanswered:
+    """A follow-up the candidate skipped or met with a non-answer ("I don't know")."""
+
+    text: str
+    signal: str | None = None
+    """The signal it probed; None for a challenge (attribution, counterfactual...) or a free follow-up."""
+
+
+@dataclass(frozen=True)
 class QuestionPart:
     """One main question of a round and all the candidate said to it and to its follow-ups."""
 
     question: str
     answer: str
     skipped: bool = False
+    unanswered: tuple[Unanswered, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from simulator import locations
 from simulator.domain import RoundGrade, Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import LLMGrader
@@ -106,9 +105,10 @@ class BatchOutcome:
     """One per job, in job order."""
 
 
-def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob]) -> Path:
-    """`<transcripts dir>/batches/<digest>.json`: the digest of everything the requests are built
-    from (endpoint, model, prompt template, rubrics, rounds), so the same command finds it again."""
+def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob], states: Path) -> Path:
+    """`<states>/<digest>.json` (`states` is `state_dir` of the transcripts dir): the digest of everything
+    the requests are built from (endpoint, model, prompt template, rubrics, rounds), so the same command
+    finds it again."""
     live = live_model(grader)
     rubrics = {job.rubric.id: job.rubric.model_dump_json() for job in jobs}
     key = _digest(
@@ -123,7 +123,7 @@ def default_state_path(grader: LLMGrader, jobs: Sequence[BatchJob]) -> Path:
             [[job.custom_id, job.rubric.id, job.fingerprint()] for job in jobs],
         ]
     )
-    return state_dir() / f"{key[:16]}.json"
+    return states / f"{key[:16]}.json"
 
 
 def live_model(grader: LLMGrader) -> OpenAIChatModel:
@@ -133,8 +133,9 @@ def live_model(grader: LLMGrader) -> OpenAIChatModel:
     return grader.model
 
 
-def state_dir() -> Path:
-    return locations.transcripts_dir() / "batches"
+def state_dir(transcripts: Path) -> Path:
+    """Where batch state files live: `batches/` in the transcripts dir."""
+    return transcripts / "batches"
 
 
 async def grade_in_batch(
@@ -142,6 +143,7 @@ async def grade_in_batch(
     jobs: Sequence[BatchJob],
     *,
     state_path: Path,
+    states: Path,
     batch_id: str | None = None,
     poll_seconds: float = 30.0,
     on_submitted: Callable[[str, Path], None] | None = None,
@@ -151,7 +153,7 @@ async def grade_in_batch(
     poll until it finishes and grade each round from its reply.
 
     With `batch_id`, the state file is `state_path` if it holds that batch, else the one in
-    `state_dir()` that does; without one, replies are matched to jobs by custom_id alone.
+    `states` that does; without one, replies are matched to jobs by custom_id alone.
     Raises LLMError when the Batch API cannot be reached, BatchStateError for a corrupt state file.
     """
     owned: Path | None = state_path
@@ -163,7 +165,7 @@ async def grade_in_batch(
                 on_submitted(str(state.batch_id), state_path)
         batch_id = str(state.batch_id)
     else:
-        owned = _state_holding(batch_id, state_path)
+        owned = _state_holding(batch_id, state_path, states)
         state = BatchState.read(owned) if owned else None
     status = await _poll(grader, batch_id, poll_seconds, on_progress)
     replies = await batch.replies(live_model(grader).session, status)
@@ -255,9 +257,9 @@ async def _grade(
     return await replaying.grade(job.request, job.rubric)
 
 
-def _state_holding(batch_id: str, preferred: Path) -> Path | None:
-    """`preferred` if it is the state of `batch_id`, else the state file in `state_dir()` that is."""
-    for path in [preferred, *sorted(state_dir().glob("*.json"))]:
+def _state_holding(batch_id: str, preferred: Path, states: Path) -> Path | None:
+    """`preferred` if it is the state of `batch_id`, else the state file in `states` that is."""
+    for path in [preferred, *sorted(states.glob("*.json"))]:
         try:
             state = BatchState.read(path)
         except BatchStateError:

@@ -6,6 +6,8 @@ from simulator.domain import Debrief, Fix, RoundGrade, Rubric, SignalSummary
 from simulator.domain.grades import Decision
 
 FIXES = 3
+VOIDED = frozenset({"off-topic", "incoherent", "skipped", "empty-answer"})
+"""Flags of a round whose signals all say the same thing: a fix is shown from another round when one has the signal."""
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,24 @@ def _fixes(rounds: list[GradedRound], summaries: dict[str, SignalSummary], rubri
             importance[signal_id] = importance.get(signal_id, 0.0) + (spec.signals.get(signal_id, 1.0) if spec else 1.0)
     weak = [s for s, summary in summaries.items() if summary.mean < 3]
     weak.sort(key=lambda s: (summaries[s].mean, -importance.get(s, 0.0), s))
-    fixes = []
-    for signal_id in weak[:FIXES]:
-        worst = min(rounds, key=lambda r: r.grade.signals[signal_id].score if signal_id in r.grade.signals else 9)
+    fixes: list[Fix] = []
+    for signal_id in weak:
+        graded = [r for r in rounds if signal_id in r.grade.signals]
+        worst = min(graded, key=lambda r: (bool(VOIDED & set(r.grade.flags)), r.grade.signals[signal_id].score))
         grade = worst.grade.signals[signal_id]
         signal = rubric.signals.get(signal_id)
+        advice = grade.next_level or (signal.next_level(grade.score) if signal else None) or ""
+        if advice and any(f.next_level == advice for f in fixes):
+            continue  # the same advice twice is one fix (a voided round tells every signal the same)
         fixes.append(
             Fix(
                 signal=signal_id,
                 name=signal.name if signal else signal_id,
                 why=f"{worst.title}: scored {grade.score}. {grade.rationale}".strip(),
                 quotes=grade.evidence[:2],
-                next_level=grade.next_level or (signal.next_level(grade.score) if signal else None) or "",
+                next_level=advice,
             )
         )
+        if len(fixes) == FIXES:
+            break
     return fixes

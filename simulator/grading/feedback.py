@@ -83,6 +83,7 @@ _MOVED_VERB = re.compile(rf"\s{_VERB}")
 """What `_MOVED` must contain, found without trying a subject at every word: a sentence lacking it is skipped."""
 _LEADING = set("the our my their its this that a an and then so but we i if when after before until".split())
 _PREPOSITIONS = {"on", "in", "of", "for", "at", "from", "across", "with", "per"}
+_JOINS = {"and", "but", "so", "then", "while", "because"}
 _GENERIC_CUSTOMER = re.compile(r"\b(customers|users|sellers|shoppers|buyers|merchants|people)\b", re.IGNORECASE)
 
 
@@ -133,6 +134,8 @@ def what_moved(text: str) -> str | None:
         if match is None:
             continue
         words = match["subject"].split()
+        joins = [i for i, w in enumerate(words) if w.lower() in _JOINS]
+        words = words[joins[-1] + 1 :] if joins else words  # "launched a design and conversion rose": conversion
         while words and words[0].lower() in _LEADING:
             words.pop(0)
         cut = next((i for i, w in enumerate(words) if w.lower() in _PREPOSITIONS), len(words))
@@ -143,6 +146,13 @@ def what_moved(text: str) -> str | None:
                 words[0] = words[0].lower()
             return f"{' '.join(words)} {match['verb']}"
     return None
+
+
+def voided_advice(off_topic: bool) -> str:
+    """What to do about an answer a gate voided (off the question, or not sentences at all)."""
+    if off_topic:
+        return "Answer the question that was asked, and say in your first sentence how your story or plan answers it."
+    return "Write it as sentences a committee can follow, each point made once."
 
 
 def skipped_advice() -> str:

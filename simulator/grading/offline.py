@@ -25,7 +25,7 @@ from simulator.grading.detectors.literals import Guarded, guarded
 from simulator.grading.detectors.specificity import specificity
 from simulator.grading.detectors.text import WORD, Span, sentences
 from simulator.grading.features import Evidence, extract, substantive
-from simulator.grading.feedback import advice, lacking, rationale, skipped_advice
+from simulator.grading.feedback import advice, lacking, rationale, skipped_advice, voided_advice
 from simulator.grading.learned import answer_vector, heads
 from simulator.grading.quotes import distinct_leads, quote_sentences
 from simulator.grading.scoring import level, overall_score, thresholds_for, weights_for
@@ -79,6 +79,21 @@ _GATE_REASONS = {
     "unanchored_numbers": "Numbers without a baseline, time frame or source cannot be checked.",
     "injection": "Text addressed to the grader was removed and earns nothing.",
 }
+_VOIDING: frozenset[GateName] = frozenset({"off_topic", "incoherent"})
+"""Gates after which nothing in the answer counts: no evidence is found or quoted, only the gate is told."""
+
+
+@dataclass(frozen=True)
+class _Trip:
+    """A gate this answer trips, with the reason shown to the candidate."""
+
+    name: GateName | None
+    reason: str
+    gate: Gate
+
+    @property
+    def voids(self) -> bool:
+        return self.name in _VOIDING
 
 
 class OfflineGrader:
@@ -167,9 +182,14 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     evidence = extract(text)
     spans = sentences(text)
     fit = relevance(part.question, text)
-    if text.strip() and not fit.on_topic(round_format_met(round_type, evidence, rubric)):
-        flags.append("off-topic")
-    gates = _gates(flags, evidence, text, fit.story_told, rubric)
+    incoherent = coherence(text).reason if text.strip() else None
+    if incoherent:
+        flags.append("incoherent")
+    elif len(WORD.findall(text)) >= rubric.offline.too_short_words and not fit.on_topic(
+        round_format_met(round_type, evidence, rubric)
+    ):
+        flags.append("off-topic")  # shorter answers are too short to judge: the too_short gate speaks
+    gates = _gates(flags, evidence, text, fit.story_told, rubric, incoherent)
     vector = answer_vector(evidence, len(spans), text) if model and text.strip() else None
     model_heads = heads(model) if model else {}
     signals: dict[str, SignalGrade] = {}
@@ -178,9 +198,9 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
         head = model_heads.get(signal_id) if signal.evidence.scorer == "model" else None
         learned = head.level(head.score(vector, round_type)) if head and vector is not None else None
         grade = _grade_signal(signal_id, signal, evidence, text, part.answer, learned, fit.story_told)
-        for reason, gate in gates:
-            if gate.signal in (None, signal_id):
-                grade = _capped(grade, gate.cap, signal, reason)
+        for trip in reversed(gates):  # each reason goes in front: the first gate's is read first
+            if trip.gate.signal in (None, signal_id):
+                grade = _voided(grade, trip) if trip.voids else _capped(grade, trip.gate.cap, signal, trip.reason)
         if part.skipped:
             grade = SignalGrade(score=LOWEST, rationale="Skipped.", next_level=skipped_advice())
         elif grade.score >= HIGHEST:
@@ -189,35 +209,61 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     by_weight = sorted(signals, key=lambda s: -round_spec.signals[s])
     leads = distinct_leads({s: signals[s].evidence for s in by_weight})
     signals = {s: g.model_copy(update={"evidence": leads[s]}) for s, g in signals.items()}
-    overall_cap = min([HIGHEST, *(g.overall_cap or g.cap for _, g in gates)])
+    overall_cap: int = min([HIGHEST, *(t.gate.overall_cap or t.gate.cap for t in gates)])
+    if part.unanswered and not part.skipped:
+        flags.append("follow-up-unanswered")
+        overall_cap = min(overall_cap, _unanswered_caps(part, signals, rubric))
     return _Graded(part, signals, flags, overall_cap)
 
 
-def _gates(flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric) -> list[tuple[str, Gate]]:
+UNANSWERED_PROBE_CAP = 2
+"""A signal asked for twice (the answer, then a follow-up probing it) and never given."""
+UNANSWERED_CHALLENGE_CAP = 3
+"""A round whose challenge (how do you know it was your work? what would you do differently?) went
+unanswered: a committee does not call a story it could not test a strong hire."""
+
+
+def _unanswered_caps(part: QuestionPart, signals: dict[str, SignalGrade], rubric: Rubric) -> int:
+    """Caps the signals that a follow-up probed and got no answer for (in `signals`); returns the
+    question's overall cap for a challenge that got none."""
+    overall_cap: int = HIGHEST
+    for missed in part.unanswered:
+        if missed.signal in signals:
+            why = "A follow-up asked for it again and got no answer."
+            signals[missed.signal] = _capped(
+                signals[missed.signal], UNANSWERED_PROBE_CAP, rubric.signals[missed.signal], why
+            )
+        else:
+            overall_cap = UNANSWERED_CHALLENGE_CAP
+    return overall_cap
+
+
+def _gates(
+    flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric, incoherent: str | None
+) -> list[_Trip]:
     """The rubric's gates that this answer trips, each with the reason shown in the rationale."""
     rules = rubric.offline
     declared = rules.gates
     if "skipped" in flags:
-        return [("Skipped.", Gate(cap=LOWEST))]
+        return [_Trip(None, "Skipped.", Gate(cap=LOWEST))]
     if "empty-answer" in flags:
-        return [(_GATE_REASONS["empty"], Gate(cap=LOWEST))]
-    found: list[tuple[str, Gate]] = []
+        return [_Trip(None, _GATE_REASONS["empty"], Gate(cap=LOWEST))]
+    found: list[_Trip] = []
 
     def trip(name: GateName, reason: str | None = None) -> None:
         gate = declared.get(name)
         if gate is not None:
-            found.append((reason or _GATE_REASONS[name], gate))
+            found.append(_Trip(name, reason or _GATE_REASONS[name], gate))
 
-    if "off-topic" in flags:
-        trip("off_topic")
-        if found:
-            return found
-    if "prompt-injection" in flags:
-        cap = rubric.decision.integrity_cap
-        found.append((_GATE_REASONS["injection"], Gate(cap=cap)))
-    incoherent = coherence(text).reason
     if incoherent:
         trip("incoherent", incoherent)
+    if "off-topic" in flags:
+        trip("off_topic")
+    if any(t.voids for t in found):
+        return found
+    if "prompt-injection" in flags:
+        cap = rubric.decision.integrity_cap
+        found.append(_Trip(None, _GATE_REASONS["injection"], Gate(cap=cap)))
     if len(WORD.findall(text)) < rules.too_short_words:
         trip("too_short")
     if specificity(text).vague:
@@ -286,7 +332,7 @@ def _grade_signal(
     if ev.substance == 0:
         why = "No checkable substance: no first-person action, number, customer or function."
     else:
-        why = rationale(found, against, missing, _HUMAN | {n: f"{_HUMAN.get(n, n)} ({values[n]:g})" for n in found})
+        why = rationale(found, against, missing, _HUMAN)
     return SignalGrade(
         score=score,
         evidence=quotes,
@@ -317,6 +363,15 @@ def _cue_pattern(cues: tuple[str, ...]) -> Guarded:
         pattern = guarded("|".join(rf"\b{re.escape(c)}\b" for c in cues), re.IGNORECASE)
         _CUE_PATTERNS[cues] = pattern
     return pattern
+
+
+def _voided(grade: SignalGrade, trip: _Trip) -> SignalGrade:
+    """Only the gate is told: what the detectors found in an answer that does not count is not evidence."""
+    return SignalGrade(
+        score=min(grade.score, trip.gate.cap),
+        rationale=trip.reason,
+        next_level=voided_advice(trip.name == "off_topic"),
+    )
 
 
 def _capped(grade: SignalGrade, cap: int, signal: Signal, why: str) -> SignalGrade:

@@ -111,7 +111,10 @@ class ConfigFileSource(PydanticBaseSettingsSource):
     def _where(self, *layers: dict[str, Any]) -> Path:
         for layer in layers:
             if layer.get("config"):
-                return Path(layer["config"]).expanduser()
+                named = Path(layer["config"]).expanduser()
+                if not named.is_file():
+                    raise SettingsError(f"{named}: no such config file (named by --config or MOCKLOOP_CONFIG)")
+                return named
         for layer in layers:
             if layer.get("config_dir"):
                 return Path(layer["config_dir"]).expanduser() / "config.yaml"
@@ -139,16 +142,17 @@ def _read_top_level(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """The file's top-level keys but `llm`, and each one's `line:column`; an absent file is empty."""
     if not path.is_file():
         return {}, {}
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap
-    from ruamel.yaml.error import YAMLError
+    from simulator.content.errors import ContentError
+    from simulator.content.yamlio import read_yaml
 
     try:
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError):
-        return {}, {}  # resolve_settings reports it, with its line, when the LLM settings are read
-    if not isinstance(data, CommentedMap):
-        return {}, {}
+        if not path.read_bytes().strip():
+            return {}, {}
+        data = read_yaml(path)  # a mapping with line numbers: anything else is a ContentError
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read the config file: {exc.strerror}") from None
+    except ContentError as exc:
+        raise SettingsError(f"{exc.problems[0]} (the config file)") from None
     places = {}
     for key in data:
         line, column = data.lc.key(key)

@@ -7,7 +7,7 @@ and grading are imported by the screens and workers that use them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
@@ -73,15 +73,22 @@ class MockloopApp(App[None]):
     """None until the worker started on mount has built it; screens watch it (and its changes)."""
 
     def __init__(
-        self, workspace: Workspace | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+        self,
+        workspace: Workspace | None = None,
+        open_session: OpenSession | None = None,
+        *,
+        seed: int | None = None,
+        settings_flags: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self._given_workspace = workspace
         self._open_session = open_session
+        self._settings_flags = dict(settings_flags or {})
+        """Command-line flags over the settings, for the workspace the app builds itself."""
         self.seed = seed
         """Seed for loops started from Home (tests pin the questions with it)."""
         self.grader_mode: GraderMode | None = None
-        self.theme = DARK
+        self.theme = LIGHT if self._settings_flags.get("theme") == "light" else DARK
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._prepare, self._given_workspace)  # paint Home first, then load
@@ -100,7 +107,7 @@ class MockloopApp(App[None]):
             from simulator.services.workspace import Workspace
 
             try:
-                settings = Settings.load()
+                settings = Settings.load(self._settings_flags)
             except SettingsError as exc:
                 notes.append(f"{exc}; the defaults are used")
                 settings = Settings.model_construct()
@@ -222,13 +229,22 @@ class MockloopApp(App[None]):
 
 
 def make_app(
-    workspace: Workspace | None = None, open_session: OpenSession | None = None, *, seed: int | None = None
+    workspace: Workspace | None = None,
+    open_session: OpenSession | None = None,
+    *,
+    seed: int | None = None,
+    settings_flags: Mapping[str, Any] | None = None,
 ) -> MockloopApp:
     """The app the CLI runs and the tests drive: Home, or the interview at once with `open_session`."""
-    return MockloopApp(workspace, open_session, seed=seed)
+    return MockloopApp(workspace, open_session, seed=seed, settings_flags=settings_flags)
 
 
-def run_app(workspace: Workspace | None = None, open_session: OpenSession | None = None) -> int:
+def run_app(
+    workspace: Workspace | None = None,
+    open_session: OpenSession | None = None,
+    *,
+    settings_flags: Mapping[str, Any] | None = None,
+) -> int:
     """Runs until the user quits; the workspace is closed when the app ends."""
-    make_app(workspace, open_session).run()
+    make_app(workspace, open_session, settings_flags=settings_flags).run()
     return 0

@@ -167,7 +167,7 @@ def test_a_batch_grade_completes_and_keeps_the_grade_contract(fake_openai: FakeO
     lines = uploaded_lines(fake_openai)
     assert [line["custom_id"] for line in lines] == [f"{sheet}#{i}" for i in range(3)]
     assert len(fake_openai.requests_to("/batches", "POST")) == 1
-    assert not list(state_dir().glob("*")), "the state file and its JSONL are removed once merged"
+    assert not list(states().glob("*")), "the state file and its JSONL are removed once merged"
 
     live = run_cli("grade", str(sheet), "--grader", "llm", "--format", "json", env=env)
     live_rounds = json.loads(live.stdout)["results"][0]["rounds"]
@@ -229,7 +229,21 @@ def test_an_expired_batch_keeps_what_it_answered(
 # --- interruption and resumption ------------------------------------------------------------------
 
 
-def test_a_killed_run_is_resumed_by_running_it_again(fake_openai: FakeOpenAI, sheet: Path) -> None:
+def states() -> Path:
+    """The batch state folder of the transcripts dir the tests' environment names."""
+    return state_dir(Path(os.environ["MOCKLOOP_TRANSCRIPTS"]))
+
+
+def test_a_killed_run_is_resumed_by_running_it_again(
+    fake_openai: FakeOpenAI, sheet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcripts dir set in the config file (not the environment) holds the batch state."""
+    not_there = states()
+    monkeypatch.delenv("MOCKLOOP_TRANSCRIPTS")
+    transcripts = tmp_path / "my-transcripts"
+    config = Path(os.environ["MOCKLOOP_CONFIG_DIR"]) / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"transcripts: {transcripts}\n")
     fake_openai.hold_batches = True
     env = {**os.environ, **endpoint(fake_openai)}
     process = subprocess.Popen(
@@ -249,9 +263,10 @@ def test_a_killed_run_is_resumed_by_running_it_again(fake_openai: FakeOpenAI, sh
     finally:
         process.send_signal(signal.SIGKILL)
         process.communicate()
-    [state] = state_dir().glob("*.json")
+    [state] = state_dir(transcripts).glob("*.json")
     assert json.loads(state.read_text())["batch_id"] == "batch_1"
     assert state.stat().st_mode & 0o777 == 0o600
+    assert not not_there.exists(), "nothing in the default transcripts dir"
 
     fake_openai.hold_batches = False
     result = run_cli(*batch_grade(sheet), env=endpoint(fake_openai))
@@ -288,7 +303,8 @@ async def _interrupted_batch(server: FakeOpenAI, sheet: Path) -> str:
             await grade_in_batch(
                 grader,
                 jobs,
-                state_path=state_dir() / "mine.json",
+                state_path=states() / "mine.json",
+                states=states(),
                 poll_seconds=0.01,
                 on_submitted=lambda batch_id, _: submitted.append(batch_id),
                 on_progress=interrupt,
@@ -304,13 +320,13 @@ def test_an_interrupted_poll_is_resumed_by_batch_id(
     import asyncio
 
     batch_id = asyncio.run(_interrupted_batch(fake_openai, sheet))
-    assert json.loads((state_dir() / "mine.json").read_text())["batch_id"] == batch_id
+    assert json.loads((states() / "mine.json").read_text())["batch_id"] == batch_id
     code, document = in_process(batch_grade(sheet, "--batch-id", batch_id), fake_openai, monkeypatch, capsys)
     assert code == 0
     assert document["batch"]["id"] == batch_id and document["batch"]["status"] == "completed"
     assert [r["grader"] for r in document["results"][0]["rounds"]] == ["llm"] * 3
     assert len(fake_openai.requests_to("/batches", "POST")) == 1
-    assert not (state_dir() / "mine.json").exists(), "the state the batch id named is cleared"
+    assert not (states() / "mine.json").exists(), "the state the batch id named is cleared"
 
     code, again = in_process(batch_grade(sheet, "--batch-id", batch_id), fake_openai, monkeypatch, capsys)
     assert code == 0 and again["results"] == document["results"], "a finished batch can be fetched again"

@@ -15,7 +15,7 @@ from simulator.interviewer import FollowupContext, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer
 from simulator.llm import LLMError, LLMSession, LLMSettings, OpenAIChatModel, resolve_settings
 from simulator.llm.retry import with_retry
-from tests.cli.test_grade_cli import SHEET
+from tests.answers import SHEET
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, html_page, invalid_json, settings_for
 from tests.support import run_cli
 

@@ -14,8 +14,8 @@ from simulator.grading.base import GradeRequest
 from simulator.grading.llm_grader import UNQUOTED, LLMGrader
 from simulator.grading.offline import OfflineGrader
 from simulator.llm import OpenAIChatModel
+from tests.answers import VARIANTS
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Reply, json_reply, settings_for
-from tests.unit.test_injection_variants import VARIANTS
 
 QUESTION = "Tell me about a time you owned an outcome beyond your role."
 ANSWER = (

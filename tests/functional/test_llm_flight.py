@@ -16,8 +16,7 @@ from simulator.grading.llm_grader import LLMGrader
 from simulator.llm import OpenAIChatModel
 from simulator.services.inputs import grade_jobs
 from tests.fake_openai import CHAT, FakeOpenAI, Recorded, Reply, error, json_reply, settings_for
-from tests.functional.test_llm_grader import SIGNALS, StubOffline, assessment
-from tests.functional.test_llm_grader import rubric as rubric
+from tests.llm_grader_support import SIGNALS, StubOffline, assessment
 
 ANSWER = "Our checkout conversion had been flat at 2.1% for two quarters."
 

@@ -14,9 +14,8 @@ from simulator.interviewer.llm import LLMInterviewer
 from simulator.llm import OpenAIChatModel
 from simulator.llm.config import resolve_settings
 from tests.fake_openai import CHAT, FakeOpenAI, json_reply, settings_for, streamed
-from tests.functional.test_llm_grader import ANSWER, BEGIN_END, GOOD, SIGNALS, request
-from tests.functional.test_llm_grader import rubric as rubric
-from tests.functional.test_llm_interviewer import PROBE, context
+from tests.llm_grader_support import ANSWER, BEGIN_END, GOOD, SIGNALS, request
+from tests.llm_interviewer_support import PROBE, context
 
 GENERATION = ("temperature", "seed", "max_tokens")
 

@@ -18,15 +18,10 @@ from simulator.llm import OpenAIChatModel
 from simulator.services.settings import Settings
 from simulator.services.workspace import Workspace, WorkspaceUnavailable
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, error, settings_for, streamed
+from tests.llm_interviewer_support import ANSWER, BLOCK, PROBE, PROBE_TEXT, QUESTION_ID, THIN, context
 from tests.support import run_cli
 
 CHAT = "/chat/completions"
-QUESTION_ID = "br-owned-beyond-role"
-THIN = "I helped with the project and it went fine."
-ANSWER = "At Cainiao I owned the returns flow and we made refunds faster for buyers."
-PROBE = ["PROBE ownership\n", "You", " said", ' "we', ' made":', " which", " call", " was", " yours", " alone?"]
-PROBE_TEXT = 'You said "we made": which call was yours alone?'
-BLOCK = re.compile(r"<<<BEGIN CANDIDATE ANSWERS (\w+)>>>\n(.*)\n<<<END CANDIDATE ANSWERS \1>>>\Z", re.DOTALL)
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +33,6 @@ def library() -> Library:
 def fake_openai() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:
         yield server
-
-
-def context(
-    library: Library,
-    *answers: str,
-    asked: tuple[str, ...] = (),
-    remaining: int = 2,
-    round_type: str = "bar-raiser",
-    question: str = QUESTION_ID,
-) -> FollowupContext:
-    return FollowupContext(
-        round_type=round_type,
-        question=library.questions[question],
-        answers=answers or (THIN,),
-        asked=asked,
-        remaining=remaining,
-        rubric=library.rubric("amazon-pm"),
-    )
 
 
 def interviewer(server: FakeOpenAI, **kwargs: float) -> LLMInterviewer:

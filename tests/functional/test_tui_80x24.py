@@ -11,8 +11,7 @@ from simulator.tui.app import MockloopApp
 from simulator.tui.screens.dialogs import QuitDialog
 from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.interview import InterviewScreen
-from tests.functional.test_tui_pilot import answer, start_drill_from_home
-from tests.functional.tui_support import app_for, until
+from tests.functional.tui_support import answer, app_for, start_drill_from_home, until
 
 SMALL = (80, 24)
 

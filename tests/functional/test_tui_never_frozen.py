@@ -30,6 +30,7 @@ from tests.functional.tui_support import (
     until,
     workspace,
 )
+from tests.stand_in_interviewers import FlakyInterviewer
 
 NARROW = (80, 24)
 HUGE = " ".join(
@@ -56,20 +57,6 @@ async def test_a_huge_answer_then_keys_at_once_reach_the_debrief_without_a_crash
     # run_test re-raises whatever crashed the app (it was `NoMatches: ... 'HeaderTitle'`)
     assert app.return_code in (None, 0)
     assert journal_answers(transcripts, session_id) == [HUGE, ""]
-
-
-class FlakyInterviewer:
-    """An LLM interviewer whose endpoint always fails: its scripted stand-in asks every follow-up."""
-
-    name = "llm"
-
-    def __init__(self) -> None:
-        self.fallback = ScriptedInterviewer()
-        self.failures: list[str] = []
-
-    async def followup(self, context: FollowupContext, on_token: TokenSink | None = None) -> Followup | None:
-        self.failures.append("HTTP 500 from the endpoint")
-        return await self.fallback.followup(context, on_token)
 
 
 async def test_an_llm_interviewer_that_failed_is_told_once_and_can_be_retried(tmp_path: Path) -> None:

@@ -28,13 +28,16 @@ from tests.functional.tui_support import (
     SEED,
     SIZE,
     UNFINISHED_ID,
+    answer,
     app_for,
     home_ready,
+    interview,
     journal_answers,
     library,
     mode_of,
     record_notifications,
     seed_sessions,
+    start_drill_from_home,
     until,
     workspace,
 )
@@ -43,39 +46,6 @@ from tests.functional.tui_support import (
 @pytest.fixture
 def transcripts(tmp_path: Path) -> Path:
     return tmp_path / "transcripts"
-
-
-def interview(app: MockloopApp) -> InterviewScreen:
-    assert isinstance(app.screen, InterviewScreen), app.screen
-    return app.screen
-
-
-async def start_drill_from_home(pilot: Pilot[None]) -> InterviewScreen:
-    await home_ready(pilot)
-    loops = pilot.app.screen.query_one("#loops", DataTable)
-    loops.move_cursor(row=loops.get_row_index(DRILL))
-    loops.focus()
-    await pilot.press("enter")
-    await until(
-        pilot,
-        lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
-        "the drill's first question",
-    )
-    return interview(pilot.app)
-
-
-async def answer(pilot: Pilot[None], text: str) -> None:
-    """Type `text` key by key into the answer editor and submit; wait until the screen moved on."""
-    screen = interview(pilot.app)
-    before = screen.prompt
-    await pilot.press(*("space" if char == " " else char for char in text))
-    assert screen.query_one("#answer").text == text  # type: ignore[attr-defined]
-    await pilot.press("ctrl+s")
-    await until(
-        pilot,
-        lambda: pilot.app.screen is not screen or (screen.prompt is not before and not screen.busy),
-        "the next prompt",
-    )
 
 
 async def test_a_whole_drill_from_home_to_the_debrief_is_journaled(transcripts: Path) -> None:

@@ -25,6 +25,7 @@ from simulator.services.workspace import Workspace
 from simulator.store import LoopStarted, QuestionAsked, RoundStarted, write_final
 from simulator.tui.app import MockloopApp, OpenSession, make_app
 from simulator.tui.screens.home import HomeScreen
+from simulator.tui.screens.interview import InterviewScreen
 
 SEED = 7
 SIZE = (100, 32)
@@ -203,3 +204,38 @@ async def home_ready(pilot: Pilot[None]) -> None:
 
     await until(pilot, listed, "Home to list the loops")
     await pilot.pause()
+
+
+def interview(app: MockloopApp) -> InterviewScreen:
+    """The screen shown, failing the test unless it is the interview."""
+    assert isinstance(app.screen, InterviewScreen), app.screen
+    return app.screen
+
+
+async def start_drill_from_home(pilot: Pilot[None]) -> InterviewScreen:
+    """Pick the DRILL on Home and start it; the interview screen once its first question is shown."""
+    await home_ready(pilot)
+    loops = pilot.app.screen.query_one("#loops", DataTable)
+    loops.move_cursor(row=loops.get_row_index(DRILL))
+    loops.focus()
+    await pilot.press("enter")
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, InterviewScreen) and pilot.app.screen.prompt,
+        "the drill's first question",
+    )
+    return interview(pilot.app)
+
+
+async def answer(pilot: Pilot[None], text: str) -> None:
+    """Type `text` key by key into the answer editor and submit; wait until the screen moved on."""
+    screen = interview(pilot.app)
+    before = screen.prompt
+    await pilot.press(*("space" if char == " " else char for char in text))
+    assert screen.query_one("#answer").text == text  # type: ignore[attr-defined]
+    await pilot.press("ctrl+s")
+    await until(
+        pilot,
+        lambda: pilot.app.screen is not screen or (screen.prompt is not before and not screen.busy),
+        "the next prompt",
+    )

@@ -6,7 +6,7 @@ an answer slower than the timeout, a reply trickled past the deadline, empty `ch
 body is an error, an HTML page, a refusal, a score outside 1-4, invented quotes, and replies that are
 valid but shaped as several compatible servers shape them (content as a list of parts).
 Figures (goals): tracebacks 0; rounds without a grade 0; invented quotes kept 0; fallbacks without a
-reason 0; every request ends within its deadline; the run ends within a bound of its ideal time.
+reason 0; every trickled request is hung up on by its deadline; the run ends within a bound of its ideal time.
 """
 
 import json
@@ -26,6 +26,8 @@ QUICK, FULL = 40, 500
 KEY = "sk-faults-0123456789abcdef"
 TIMEOUT, DEADLINE = 1.0, 3.0
 """Seconds per read and per request (all attempts), as the config file sets them."""
+TRICKLE_EVERY = 0.3
+"""A trickled reply sends 4 bytes this often: every read is in time, the whole reply never is."""
 ANSWERS = (
     "At Cainiao I owned the returns flow for Tmall Global buyers. I interviewed 10 buyers in Shanghai who "
     "could not trust refunds. I decided to refund on courier scan. Finance objected, so I wrote a one-pager "
@@ -60,11 +62,15 @@ class FaultMix:
         self.lock = threading.Lock()
         self.drawn: dict[str, int] = {}
         self.signals: list[str] = []
+        self.trickled: list[Recorded] = []
+        """Requests answered a byte at a time: the client must hang up on them by its deadline."""
 
     def __call__(self, request: Recorded) -> Reply:
         with self.lock:
             fault = self.rng.choices([f for f, _ in FAULTS], [w for _, w in FAULTS])[0]
             self.drawn[fault] = self.drawn.get(fault, 0) + 1
+            if fault == "trickle":
+                self.trickled.append(request)
             signals = self._signals(request)
         answer = _answer_in(request)
         if fault in ("ok", "ok-parts", "score-out-of-range", "invented-quotes"):
@@ -87,7 +93,7 @@ class FaultMix:
             "500": lambda: error(500, "internal error"),
             "503": lambda: error(503, "overloaded"),
             "slow": lambda: Reply(content="{}", delay=TIMEOUT * 3),
-            "trickle": lambda: Reply(content=json.dumps({"x": "y" * 400}), trickle=0.3, trickle_bytes=4),
+            "trickle": lambda: Reply(content=json.dumps({"x": "y" * 400}), trickle=TRICKLE_EVERY, trickle_bytes=4),
             "empty-choices": lambda: chat_reply({"role": "assistant", "content": ""}, choices=[]),
             "error-body": lambda: Reply(body={"error": {"message": "upstream model crashed", "type": "server_error"}}),
             "html": lambda: html_page(),
@@ -169,6 +175,9 @@ def test_a_run_against_a_misbehaving_server_grades_every_round_and_keeps_no_inve
         reason = (grade.get("fallback_reason") or "")[:50]
         reasons[reason] = reasons.get(reason, 0) + 1
     unexplained = [g for g in fallbacks if not g.get("fallback_reason")]
+    # a trickled reply would take ~40 s; the server notices the hang-up at its next write, 0.3 s later
+    held = [(r.ended or time.monotonic()) - r.at for r in mix.trickled]
+    past_deadline = [round(h, 2) for h in held if h > DEADLINE + TRICKLE_EVERY + 0.5]
     # the run's ideal time: every request once, C at a time, at the server's own pace (near zero here);
     # the bound allows every round its whole deadline once, C at a time, plus start-up
     bound = 10 + rounds / 8 * DEADLINE
@@ -182,6 +191,9 @@ def test_a_run_against_a_misbehaving_server_grades_every_round_and_keeps_no_inve
             "invented_quotes_kept": len(invented),
             "fallback_reasons": reasons,
             "fallbacks_without_reason": len(unexplained),
+            "trickled_requests": len(held),
+            "longest_trickled_s": round(max(held, default=0.0), 2),
+            "requests_past_deadline": len(past_deadline),
             "wall_s": round(wall, 1),
             "wall_bound_s": round(bound, 1),
         },
@@ -191,6 +203,7 @@ def test_a_run_against_a_misbehaving_server_grades_every_round_and_keeps_no_inve
     assert len(graded) == rounds, "every round has a grade"
     assert not invented, invented[:3]
     assert not unexplained
+    assert not past_deadline, past_deadline
     assert by_grader.get("llm", 0) >= rounds * 0.6, by_grader  # retries recover most faults
     assert wall < bound
     assert KEY not in done.stdout + done.stderr

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ruamel.yaml import YAML
 
 from simulator.cli import main
 from simulator.commands.calibrate import render_table
 from simulator.commands.progress import Progress
-from simulator.content import load_library
 from simulator.domain import OverallScore, RoundGrade, SheetRound, SignalGrade
 from simulator.grading.calibration import (
     Pair,
@@ -25,6 +23,7 @@ from simulator.grading.calibration import (
     pairs_for,
 )
 from simulator.services.inputs import tracked
+from tests.coach_rubrics import write_variant
 from tests.support import REPO, run_cli
 
 LEVELS = [1, 2, 3, 4]
@@ -34,17 +33,6 @@ METRICS = ("n", "exact", "adjacent", "spearman", "qwk")
 
 def pair(signal: str, label: int, score: int, index: int = 0) -> Pair:
     return Pair(f"sheet.yaml#{index}", "bar-raiser", signal, label, score, f"quote {index}")
-
-
-def write_variant(path: Path, signal: str, rubric_id: str = "coach", **evidence: Any) -> Path:
-    """A coach's rubric that `extends: base` and overrides one signal's `evidence:`."""
-    overridden = load_library().rubric("base").signals[signal].model_dump(exclude_none=True)
-    overridden["evidence"].update({"scorer": "weights", **evidence})
-    with path.open("w", encoding="utf-8") as handle:
-        YAML(typ="safe").dump(
-            {"id": rubric_id, "title": "Coach's copy", "extends": "base", "signals": {signal: overridden}}, handle
-        )
-    return path
 
 
 def calibrate(rubric: str | Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

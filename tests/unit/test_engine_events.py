@@ -15,6 +15,7 @@ from simulator.grading.base import GradeRequest
 from simulator.grading.offline import OfflineGrader
 from simulator.interviewer import ScriptedInterviewer
 from simulator.store import Event, FallbackUsed
+from tests.stand_in_interviewers import FlakyInterviewer
 
 THIN = "I helped with the project and it went fine."
 
@@ -148,7 +149,6 @@ async def test_a_failed_grader_is_one_journaled_event_and_stands_aside_until_ret
 
 async def test_plain_mode_says_once_that_the_llm_interviewer_stood_aside(library, tmp_path: Path) -> None:
     from simulator.plain import PlainRunner
-    from tests.functional.test_tui_never_frozen import FlakyInterviewer
 
     session = Session.start(
         "drill-bar-raiser",

@@ -9,13 +9,14 @@ from simulator.domain import RoundGrade
 from simulator.grading.base import GradeRequest, QuestionPart
 from simulator.grading.offline import grade_offline
 from simulator.grading.quotes import whole_sentences
-from tests.unit.test_probes import SAAS_STORY, SIMPSON, SOLO_LUNCH, STRONG_STAR, THIN_STORY
+from tests.answers import SAAS_STORY, SIMPSON, SOLO_LUNCH, STRONG_STAR, THIN_STORY
 
 WRAPPED = (
     "Conversion on the checkout page rose a lot after\n"
     'I decided to launch the "pay later. no card" option for sellers in tier-3 cities.\n'
     "I told the finance lead that\n"
-    "we would stop it if defaults went above 2%. Revenue grew 20%."
+    "we would stop it if defaults went above 2%. Revenue grew 20%.\n"
+    "I wrote the rollback plan myself, though nobody had asked for it."
 )
 PAST_STORIES = (SAAS_STORY, STRONG_STAR, THIN_STORY, WRAPPED)
 
@@ -104,3 +105,59 @@ def test_one_sentence_does_not_lead_three_signals(library: Library) -> None:
     for answer in (*PAST_STORIES, SOLO_LUNCH):
         leads = [s.evidence[0] for s in grade(library, answer).signals.values() if s.evidence]
         assert all(leads.count(lead) < 3 for lead in leads), leads
+
+
+STAR_SENTENCE = (
+    "I decided to cut the checkout steps from five to three, and conversion rose from 2.1% to 2.9% in six "
+    "weeks, which I measured in our dashboard with the finance and design teams."
+)
+KINDLE_PLAN = (
+    "I would improve the Kindle reading app for students. I would add flashcards built from highlights, "
+    "because college students highlight the most and then export their notes by hand. I would prioritise "
+    "first-year students over graduate students, since they buy the most textbooks, and I would measure "
+    "weekly retention of student readers from 30% to 40% within a semester, read in our reading analytics."
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "question_id", "flag"),
+    [
+        (" ".join([STAR_SENTENCE] * 40), "br-owned-beyond-role", "incoherent"),
+        (" ".join(sorted(STAR_SENTENCE.split() * 20)), "br-owned-beyond-role", "incoherent"),
+        (KINDLE_PLAN, "ps-alexa-list-to-cart", "off-topic"),
+    ],
+    ids=["one-sentence-repeated", "shuffled-words", "another-product"],
+)
+def test_a_voided_answer_is_told_only_its_gate_and_nothing_in_it_is_quoted(
+    library: Library, answer: str, question_id: str, flag: str
+) -> None:
+    graded = grade(library, answer, question_id)
+    assert graded.flags == [flag]
+    for signal_id, signal in graded.signals.items():
+        assert signal.score == 1, signal_id
+        assert signal.evidence == [], signal_id
+        assert "Found" not in signal.rationale and "does not show" not in signal.rationale, signal.rationale
+        assert signal.next_level and signal.next_level.startswith(("Answer the question", "Write it as sentences"))
+
+
+def test_a_short_answer_is_told_it_is_too_short_not_off_topic(library: Library) -> None:
+    graded = grade(library, "I worked on returns. It went well.")
+    assert "off-topic" not in graded.flags
+    assert all(s.rationale.startswith("Too short") for s in graded.signals.values())
+
+
+def test_the_rationale_names_what_was_found_without_counting_it(library: Library) -> None:
+    for answer in (*PAST_STORIES, SOLO_LUNCH, SIMPSON):
+        for line in lines_of(grade(library, answer)):
+            assert not re.search(r"\(\d+\)", line), line
+
+
+def test_what_moved_is_the_metric_not_the_clause_before_it(library: Library) -> None:
+    answer = (
+        "At my last job our team worked on the checkout for customers. We talked to many users and we found "
+        "that the checkout was confusing, so we aligned with all stakeholders and made sure everyone was on the "
+        "same page. We launched a new design and conversion improved significantly. The customers were very "
+        "happy and my manager said it was a great result for the whole team."
+    )
+    advice = grade(library, answer).signals["delivery_metrics"].next_level or ""
+    assert advice.startswith("You said conversion improved; say from what, to what"), advice

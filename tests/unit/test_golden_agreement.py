@@ -45,7 +45,7 @@ def test_the_golden_set_has_many_authors_and_every_trap() -> None:
         "injection",
         "off-topic",
     }
-    assert sum(bool(s.labelled.second_labels) for s in sheets) >= 240
+    assert all(s.labelled.second_labels for s in sheets)
 
 
 def test_labels_do_not_follow_length_over_the_whole_set() -> None:

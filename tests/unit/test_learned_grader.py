@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_offline_grader import QUESTION, STRONG
 
 from simulator.content import load_library
 from simulator.domain import Rubric
@@ -16,6 +15,7 @@ from simulator.domain.transcript import RoundRecord, Turn
 from simulator.grading.base import GradeRequest
 from simulator.grading.offline import grade_offline
 from simulator.grading.requests import from_round
+from tests.answers import QUESTION, STRONG
 from tests.support import REPO, run_cli
 
 STORY = "I decided to refund on courier scan, and refund time went from 9 days to 2 over eight weeks."

@@ -11,7 +11,7 @@ from simulator.grading.factory import make_grader
 from simulator.grading.llm_grader import LLMGrader, assessment_model
 from simulator.llm import LLMAuthError, LLMBadOutput, LLMUnavailable, OpenAIChatModel, ScriptedModel, Usage
 from tests.fake_openai import MODEL
-from tests.functional.test_llm_grader import (
+from tests.llm_grader_support import (
     ANSWER,
     BEGIN_END,
     GOOD,
@@ -19,13 +19,18 @@ from tests.functional.test_llm_grader import (
     SIGNALS,
     StubOffline,
     assessment,
+    mini_rubric,
     request,
 )
-from tests.functional.test_llm_grader import rubric as rubric
 from tests.no_network import NetworkUsed, no_network
 
 pytestmark = pytest.mark.usefixtures("no_network")
-__all__ = ["no_network", "rubric"]
+__all__ = ["no_network"]
+
+
+@pytest.fixture
+def rubric() -> Rubric:
+    return mini_rubric()
 
 
 async def test_the_guard_refuses_a_connection() -> None:

@@ -8,7 +8,7 @@ from simulator.content import Library, load_library
 from simulator.interviewer import Followup, ScriptedInterviewer
 from simulator.interviewer.llm import LLMInterviewer, make_llm_interviewer
 from simulator.llm import LLMError, OpenAIChatModel, ScriptedModel
-from tests.functional.test_llm_interviewer import ANSWER, BLOCK, PROBE, PROBE_TEXT, context
+from tests.llm_interviewer_support import ANSWER, BLOCK, PROBE, PROBE_TEXT, context
 from tests.no_network import no_network
 
 pytestmark = pytest.mark.usefixtures("no_network")

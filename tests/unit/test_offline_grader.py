@@ -9,19 +9,8 @@ from simulator.content import load_library
 from simulator.domain import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.offline import OfflineGrader, grade_offline
+from tests.answers import QUESTION, STRONG
 
-QUESTION = "Tell me about a time you owned an outcome beyond your role."
-STRONG = (
-    "At Cainiao I owned the returns experience for Tmall Global buyers. Refunds took 9 days and "
-    "I read 150 support tickets and interviewed 10 first-time cross-border buyers in Shanghai who "
-    "said they stopped buying because they could not trust the refund. I decided to refund on "
-    "courier scan instead of on warehouse receipt, and I chose that over a faster warehouse SLA "
-    "because it needed no new headcount. Finance objected to the fraud risk, so I wrote a one-pager "
-    "and we agreed on a pilot capped at RMB 200 per order. Refund time went from 9 days to 2 days "
-    "over eight weeks, per the returns dashboard, and repeat purchase rose from 31% to 36% in the "
-    "pilot cohort. My mistake was not involving customer service early; I now bring them into the "
-    "first review."
-)
 STUFFED = (
     "I am deeply customer obsessed and I always take ownership. I am data-driven, I focus on KPIs "
     "and north-star metrics, I drive stakeholder alignment across engineering, design and legal, I "

@@ -8,41 +8,7 @@ from simulator.grading.base import GradeRequest
 from simulator.grading.offline import grade_offline
 from simulator.interviewer.base import Followup
 from simulator.interviewer.probes import CHALLENGES, GENERAL, REDIRECT, choose_probe
-
-SOLO_LUNCH = (
-    "The problem is that lunch orders placed between 11:30 and 12:15 arrive late: on-time rate in that window is "
-    "71% against 92% for the rest of the day, measured on last quarter's orders. I would focus first on the solo "
-    "office worker ordering lunch at their desk, not the team ordering dinner ingredients, because lunch is where "
-    "the lateness hurts and where frequency is highest. I would rank three ideas on impact versus effort: pre-cut "
-    "lunch bundles picked before 11:00, a pickup locker in large office towers, and batching couriers by building. "
-    "I'd start with the bundles because they need no new hardware. The success metric is lunch on-time rate, from "
-    "71% to 85% within 90 days, with courier cost per order as a guardrail."
-)
-SIMPSON = (
-    "This is Simpson's paradox: a mix shift. During the launch window traffic moved towards higher-converting "
-    "categories such as books, so the total rose 1.2% while conversion fell within every category. I would confirm "
-    "it by splitting conversion by category and by week, comparing the traffic share of each category before and "
-    "after launch, and checking whether the launch was an A/B test with a control group or a pre/post comparison. "
-    "I would tell my director that we cannot announce a win: within each category summaries lowered conversion, "
-    "and I would put that in writing in a one-page note with the category table."
-)
-SAAS_STORY = (
-    "Last spring I ran onboarding for our B2B invoicing app. Signups were falling and we only had half the data "
-    "on why. I decided to ship a shorter signup form to 20% of new accounts instead of waiting six weeks for the "
-    "full survey. I told the sales lead that we would roll it back within a week if demo requests dropped. "
-    "Activation went from 31% to 38% over four weeks in Mixpanel, and demo requests held."
-)
-THIN_STORY = "I made a decision with half the data. Waiting was costly. It worked out fine and the team liked the call."
-STRONG_STAR = (
-    "At Amazon I owned the returns flow for kitchen appliances, which sat outside my job description because no "
-    "team owned the refund page. Customers over 60 were calling support because the label printing step failed on "
-    "mobile; I read 200 tickets and sat with five callers to confirm it. I decided to replace the printed label "
-    "with a QR code at drop-off, and I chose that over fixing the PDF because it removed a step for everyone. I "
-    "wrote the one-pager, got the carrier integration team and legal to agree in a joint review, and I pushed back "
-    "when finance wanted to delay it to Q4. Return-related contacts fell from 14% to 6% of returns within eight "
-    "weeks, measured in the support dashboard, and repeat purchase rose from 22% to 27% over the quarter. My "
-    "mistake was not involving the warehouse team early; next time I would bring them into the first review."
-)
+from tests.answers import SAAS_STORY, SIMPSON, SOLO_LUNCH, STRONG_STAR, THIN_STORY
 
 
 @pytest.fixture(scope="module")

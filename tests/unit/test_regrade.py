@@ -11,9 +11,9 @@ from simulator.cli import main
 from simulator.commands.regrade import render_table
 from simulator.domain import OverallScore, RoundGrade, SignalGrade
 from simulator.services.regrade import Compared, compare
+from tests.coach_rubrics import write_variant
 from tests.fake_openai import FakeOpenAI, Recorded, Reply, json_reply
 from tests.support import REPO, run_cli
-from tests.unit.test_calibration import write_variant
 
 GOLDEN = REPO / "rubrics" / "golden" / "tune" / "bar-raiser.yaml"
 

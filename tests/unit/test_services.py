@@ -16,6 +16,7 @@ from simulator.services.export import export_beside, export_to
 from simulator.services.settings import Settings, SettingsError, settings_table
 from simulator.services.workspace import Workspace, WorkspaceUnavailable
 from simulator.store import list_sessions, load_transcripts
+from simulator.tui.app import make_app
 from tests.functional.tui_support import DRILL, app_for, seed_sessions, until, workspace
 from tests.support import run_cli
 
@@ -76,6 +77,19 @@ def test_a_bad_config_file_is_one_line_naming_file_line_and_what_was_expected() 
     config("theme: pink\n")
     with pytest.raises(SettingsError, match=r"config.yaml:1:1: theme: Input should be 'dark' or 'light'"):
         Settings.load()
+
+
+def test_a_config_file_that_is_not_yaml_or_not_there_is_one_line(tmp_path: Path) -> None:
+    path = config("grader: [offline\n")
+    with pytest.raises(SettingsError, match=rf"^{path}:2:1: YAML syntax error: .* \(the config file\)$"):
+        Settings.load()
+    config("- grader\n")
+    with pytest.raises(SettingsError, match=r"config.yaml:1:1: expected a YAML mapping at the top, got a list"):
+        Settings.load()
+    config("")
+    assert Settings.load().grader == "offline", "an empty config file is no settings"
+    with pytest.raises(SettingsError, match=r"nope.yaml: no such config file \(named by --config or MOCKLOOP_CONFIG\)"):
+        Settings.load({"config": tmp_path / "nope.yaml"})
 
 
 def test_a_bad_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -217,6 +231,28 @@ def test_the_environment_picks_the_grader_and_the_transcripts_dir(tmp_path: Path
     out = run_cli("run", DRILL, "--plain", "--grader", "offline", stdin="", env=env)
     assert out.returncode == 0, out.stderr
     assert len(list_sessions(tmp_path / "mine")) == 1
+
+
+def test_config_flag_names_the_config_file_of_any_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MOCKLOOP_TRANSCRIPTS")  # the variable would win over the file
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(f"transcripts: {tmp_path / 'kept-here'}\n", encoding="utf-8")
+    out = run_cli("--config", str(mine), "run", DRILL, "--plain", stdin="")
+    assert out.returncode == 0, out.stderr
+    assert len(list_sessions(tmp_path / "kept-here")) == 1
+    out = run_cli("--config", str(tmp_path / "nope.yaml"), "transcripts", "list")
+    assert out.returncode == 2 and "nope.yaml: no such config file" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+async def test_the_theme_flag_wins_over_the_config_file(tmp_path: Path) -> None:
+    config("theme: dark\n")
+    app = make_app(settings_flags={"theme": "light"})
+    async with app.run_test() as pilot:
+        assert app.theme == "textual-light", "light from the first frame"
+        await until(pilot, lambda: app.workspace is not None, "the workspace")
+        assert app.theme == "textual-light" and app.workspace is not None
+        assert app.workspace.settings.theme == "light"
 
 
 async def test_the_app_takes_its_theme_from_the_settings(tmp_path: Path) -> None:
