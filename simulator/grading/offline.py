@@ -21,6 +21,7 @@ from simulator.domain.rubric import LEVELS, Gate, GateName, RubricRound, Signal
 from simulator.grading.base import GradeRequest, QuestionPart
 from simulator.grading.detectors import find_injection, redact, relevance
 from simulator.grading.detectors.coherence import coherence
+from simulator.grading.detectors.literals import Guarded, guarded
 from simulator.grading.detectors.specificity import specificity
 from simulator.grading.detectors.text import WORD, Span, sentences
 from simulator.grading.features import Evidence, extract, substantive
@@ -353,13 +354,13 @@ def _cue_spans(signal: Signal, ev: Evidence, text: str) -> list[Span]:
     return [s for s in sentences(text) if pattern.search(s.text) and substantive(s, ev)]
 
 
-_CUE_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+_CUE_PATTERNS: dict[tuple[str, ...], Guarded] = {}
 
 
-def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+def _cue_pattern(cues: tuple[str, ...]) -> Guarded:
     pattern = _CUE_PATTERNS.get(cues)
     if pattern is None:
-        pattern = re.compile("|".join(rf"\b{re.escape(c)}\b" for c in cues), re.IGNORECASE)
+        pattern = guarded("|".join(rf"\b{re.escape(c)}\b" for c in cues), re.IGNORECASE)
         _CUE_PATTERNS[cues] = pattern
     return pattern
 

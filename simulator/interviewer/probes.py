@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from simulator.domain import Question, RoundGrade
 from simulator.grading.detectors import find_injection, redact, relevance
+from simulator.grading.detectors.literals import Guarded
 from simulator.grading.detectors.relevance import stems
 from simulator.grading.detectors.text import words_re
 from simulator.grading.features import Evidence, extract
@@ -42,7 +43,7 @@ _ASKING_WORDS = stems(
 class _Ask:
     """Something a probe's words ask for, and whether the evidence of the answers gives it."""
 
-    words: re.Pattern[str]
+    words: Guarded
     given: Callable[[Evidence, str], bool]
 
 

@@ -1,7 +1,6 @@
 """Trade-offs and prioritisation, problem framing, simplification and analytical rigour."""
 
-import re
-
+from simulator.grading.detectors.literals import Guarded
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 TRADEOFF = words_re(
@@ -198,7 +197,7 @@ RIGOR = words_re(
 )
 
 
-def find(pattern: re.Pattern[str], text: str) -> list[Span]:
+def find(pattern: Guarded, text: str) -> list[Span]:
     """Sentences where `pattern` occurs."""
     return [s for s in sentences(text) if pattern.search(s.text)]
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from simulator.grading.detectors.literals import guarded
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 _NUM = (
@@ -41,7 +42,7 @@ _WORD_NUMBERS = (
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 # "from 14% to 9%", "14% -> 9%", "p95 800 ms → 300 ms", "went from X down to Y"
-_FROM_TO = re.compile(
+_FROM_TO = guarded(
     rf"\bfrom\s+(?:{_APPROX}\s+)?{_QUANTITY}[^.;\n]{{0,40}}?\bto\s+(?:{_APPROX}\s+)?(?:{_QUANTITY}|(?:{_SMALL})\b(?!\s+of\b))"
     rf"|{_NUM}\s*(?:[A-Za-z]{{1,8}}\s*)?(?:->|→|=>|—>|\bto\b)\s*{_NUM}",
     re.IGNORECASE,
@@ -285,9 +286,9 @@ class Claim:
         return not self.complete and (self.baseline or (self.change and self.timeframe))
 
 
-_LABEL_NUMBER = re.compile(r"\b(?:L|step\s?|phase\s?|version\s?|v\s?)(\d+)\b", re.IGNORECASE)
+_LABEL_NUMBER = guarded(r"\b(?:L|step\s?|phase\s?|version\s?|v\s?)(\d+)\b", re.IGNORECASE)
 """Numbers that name a level or a step (L6, phase 2, v3), not a quantity."""
-_MAY_SAY_NUMBER = re.compile(
+_MAY_SAY_NUMBER = guarded(
     rf"\b(?:{_SMALL}|point|third|quarter|half|fifth|tenth|doubled|tripled|halved)\b", re.IGNORECASE
 )
 
@@ -318,7 +319,7 @@ def _quantities(text: str) -> Iterator[str]:
         yield from (m.group().strip() for m in WORD_NUMBER.finditer(text))
 
 
-_COMPARED = re.compile(r";|\bvs\.?\b|\bversus\b|\bcompared\b|\bagainst\b|\bthan\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
+_COMPARED = guarded(r";|\bvs\.?\b|\bversus\b|\bcompared\b|\bagainst\b|\bthan\b|\bwhile\b|\bwhereas\b", re.IGNORECASE)
 _UNIT = re.compile(r"%|pp|ms|[a-z]+$", re.IGNORECASE)
 
 

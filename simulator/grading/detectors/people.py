@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from simulator.grading.detectors.literals import guarded
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 _SEGMENT_NOUN = (
@@ -39,7 +40,7 @@ SEGMENT = words_re(
     rf"So|And|But|Then|If|When|Because|Of|For|To|In|On|At|We|They|I)\b)[A-Z][A-Za-z]+)\s+(?:{_SEGMENT_NOUN})",
     r"淘宝 ?(?:store owners|sellers|店主)",
 )
-_SEGMENT_NEEDS = re.compile(rf"(?<!\w)(?:(?:{_SEGMENT_NOUN})(?!\w)|淘宝)", re.IGNORECASE)
+_SEGMENT_NEEDS = guarded(rf"(?<!\w)(?:(?:{_SEGMENT_NOUN})(?!\w)|淘宝)", re.IGNORECASE)
 """What every `SEGMENT` phrase contains, a kind of customer as a whole word (or 淘宝), found several times
 faster than a qualifier tried at every word: a sentence without one cannot name a segment."""
 PAIN = words_re(

@@ -3,11 +3,12 @@
 import re
 from dataclasses import dataclass
 
+from simulator.grading.detectors.literals import Guarded, guarded
 from simulator.grading.detectors.metrics import numbers_in
 from simulator.grading.detectors.text import Span, sentences, words_re
 from simulator.grading.detectors.voice import I_ACTION
 
-STAR_PARTS: dict[str, re.Pattern[str]] = {
+STAR_PARTS: dict[str, Guarded] = {
     "situation": words_re(
         r"(?:at|in|on) (?:the )?(?:Amazon|Alibaba|Taobao|Tmall|Alipay|AWS|Lazada|Cainiao|Freshippo|"
         r"DingTalk|Alibaba Cloud|Ads|Kindle|Prime|my (?:last|previous) (?:job|company|role|team))",
@@ -82,7 +83,7 @@ STAR_PARTS: dict[str, re.Pattern[str]] = {
     ),
 }
 
-PRFAQ_SECTIONS: dict[str, re.Pattern[str]] = {
+PRFAQ_SECTIONS: dict[str, Guarded] = {
     "headline": words_re(
         r"headline",
         r"press release",
@@ -112,7 +113,7 @@ PRFAQ_SECTIONS: dict[str, re.Pattern[str]] = {
         r"works by",
         r"how it works",
     ),
-    "quote": re.compile(
+    "quote": guarded(
         r"[\"“][^\"”]{12,}[\"”]\s*(?:[,—–-]\s*)?(?:said|says|—|–|-)|(?:said|says)\s+[A-Z][a-z]+|"
         r"customer quote|quote from|(?:leader|spokesperson|customer) (?:quote|says)|\bquote:",
         re.IGNORECASE,
@@ -144,7 +145,7 @@ PRFAQ_SECTIONS: dict[str, re.Pattern[str]] = {
     ),
 }
 
-POSITIONING_PARTS: dict[str, re.Pattern[str]] = {
+POSITIONING_PARTS: dict[str, Guarded] = {
     "for": words_re(
         r"for (?:busy |small |first[- ]time |young |independent |[a-z-]+ ){0,3}"
         r"(?:\w+ )?(?:customers|users|sellers|merchants|brands|shoppers|buyers|owners|"
@@ -359,7 +360,7 @@ class Launch:
     metrics: list[Span]
 
 
-def parts_present(parts: dict[str, re.Pattern[str]], text: str, per_sentence: int = 1) -> dict[str, Span]:
+def parts_present(parts: dict[str, Guarded], text: str, per_sentence: int = 1) -> dict[str, Span]:
     """The first sentence showing each part, by part name.
 
     A sentence credits at most `per_sentence` parts, so naming the parts in one breath

@@ -4,6 +4,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from simulator.grading.detectors.literals import Guarded, guarded, note_sentences
+
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’)]*\s+|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n")
 
 
@@ -32,6 +34,7 @@ def _split(text: str) -> tuple[Span, ...]:
         _add(text, start, match.start(), out)
         start = match.end()
     _add(text, start, len(text), out)
+    note_sentences(text, (s.text for s in out))
     return tuple(out)
 
 
@@ -45,10 +48,10 @@ def _add(text: str, start: int, end: int, out: list[Span]) -> None:
     out.append(Span(begin, begin + len(stripped), stripped, "sentence"))
 
 
-def words_re(*phrases: str) -> re.Pattern[str]:
+def words_re(*phrases: str) -> Guarded:
     """A case-insensitive pattern matching any phrase on word boundaries (phrases may be regex)."""
     body = "|".join(phrases)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+    return guarded(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
 
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|[\u4e00-\u9fff]+")

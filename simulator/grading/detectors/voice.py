@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from simulator.grading.detectors.judgment import TRADEOFF
+from simulator.grading.detectors.literals import Guarded, guarded
 from simulator.grading.detectors.text import Span, sentences, words_re
 
 _I = r"(?:I|I've|I'd|I'm|I'll|myself)"
@@ -40,13 +41,13 @@ _ADVERB = (
     r"(?:(?:then|also|personally|first|immediately|quickly|just|finally|eventually|actually|"
     r"still|ultimately|directly|myself|alone|again|together|later|soon|next)\s+)?"
 )
-I_ACTION = re.compile(
+I_ACTION = guarded(
     rf"\b{_I}\s+{_ADVERB}(?:(?:have|had|would|will|'d|'ll|can|could)\s+)?(?!(?:{_NOT_ACTION})\b)"
     rf"(?:[a-z]+(?:ed|ing)?|{_ACTION_VERBS})\b|\bI (?:have|had) (?:\w+ )?(?:\w+ed|led|built|run|"
     rf"written|made|taken|chosen|driven)\b",
     re.IGNORECASE,
 )
-I_DECISION = re.compile(
+I_DECISION = guarded(
     rf"\b{_I}\s+{_ADVERB}(?:(?:had to|have to|need(?:ed)? to|would|will|'d|'ll|then|to)\s+)?"
     rf"(?:{_DECISION_VERBS}|decide|decides|make the call|kill|stop|pause|veto|prioriti[sz]e|"
     rf"deprioriti[sz]e|insist|push back|escalate|commit|reject|propose|went with|go with|"
@@ -68,7 +69,7 @@ WE_ACTION = words_re(
     r"management",
     r"leadership decided",
 )
-PASSIVE = re.compile(
+PASSIVE = guarded(
     r"\b(?:was|were|got|been|being)\s+(?:\w+ly\s+)?(?:decided|launched|built|made|done|shipped|"
     r"agreed|chosen|prioriti[sz]ed|implemented|delivered|handled|fixed|resolved|completed|"
     r"created|rolled out|approved|set|planned|changed|driven|led)\b",
@@ -135,10 +136,10 @@ class Voice:
         return 0.0 if total == 0 else (len(self.we_sentences) + len(self.passive)) / total
 
 
-_HYPOTHETICAL = re.compile(r"\b(?:would|will|'d|'ll|can|could|might|going to|plan to|want to|need to)\b", re.IGNORECASE)
+_HYPOTHETICAL = guarded(r"\b(?:would|will|'d|'ll|can|could|might|going to|plan to|want to|need to)\b", re.IGNORECASE)
 
 
-def _only_hypothetical(pattern: re.Pattern[str], text: str) -> bool:
+def _only_hypothetical(pattern: Guarded, text: str) -> bool:
     matches = [m.group() for m in pattern.finditer(text)]
     return bool(matches) and all(_HYPOTHETICAL.search(m) for m in matches)
 
