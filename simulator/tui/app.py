@@ -7,6 +7,7 @@ and grading are imported by the screens and workers that use them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
@@ -18,7 +19,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from simulator.tui.messages import LibraryReloaded, WorkFailed, WorkspaceLoaded
+from simulator.tui.messages import GraderReady, LibraryReloaded, WorkFailed, WorkspaceLoaded
 
 if TYPE_CHECKING:
     from simulator.domain import SeniorityLevel
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from simulator.tui.grader_mode import GraderMode
 
 OpenSession = Callable[["Workspace"], "Session"]
+LISTED_WAIT_S = 2.0
+"""How long building the grader waits for Home to draw the loops (it never waits for a hidden Home)."""
 """Starts or resumes a session, e.g. `lambda workspace: workspace.start("amazon-pm")`; may raise SessionError."""
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -71,6 +74,8 @@ class MockloopApp(App[None]):
 
     workspace: var[Workspace | None] = var(None)
     """None until the worker started on mount has built it; screens watch it (and its changes)."""
+    grader_mode: var[GraderMode | None] = var(None)
+    """The grader in plain words; None until the worker has built the grader (after the library)."""
 
     def __init__(
         self,
@@ -87,7 +92,10 @@ class MockloopApp(App[None]):
         """Command-line flags over the settings, for the workspace the app builds itself."""
         self.seed = seed
         """Seed for loops started from Home (tests pin the questions with it)."""
-        self.grader_mode: GraderMode | None = None
+        self._grader_built = threading.Event()
+        """Set once the workspace's grader and interviewer are built (or building them failed)."""
+        self._listed = threading.Event()
+        """Set once the screens have drawn the loaded workspace (the loops on Home)."""
         self.theme = LIGHT if self._settings_flags.get("theme") == "light" else DARK
 
     def on_mount(self) -> None:
@@ -99,35 +107,49 @@ class MockloopApp(App[None]):
 
     @work(thread=True, exclusive=True, group="workspace", exit_on_error=False)
     def _prepare(self, workspace: Workspace | None) -> None:
+        """The library first (Home lists the loops and takes Enter), then the grader and interviewer
+        (importing the offline grader takes a few tenths of a second), then a warm-up grade."""
         from simulator.tui.grader_mode import grader_mode
 
-        notes: list[str] = []
-        if workspace is None:
-            from simulator.services.settings import Settings, SettingsError
-            from simulator.services.workspace import Workspace
+        try:
+            notes: list[str] = []
+            built_here = workspace is None
+            if workspace is None:
+                from simulator.services.settings import Settings, SettingsError
+                from simulator.services.workspace import Workspace
 
-            try:
-                settings = Settings.load(self._settings_flags)
-            except SettingsError as exc:
-                notes.append(f"{exc}; the defaults are used")
-                settings = Settings.model_construct()
-            workspace = Workspace(settings)
-            notes += workspace.prepare(fall_back=True)
-        mode = grader_mode(workspace.grader.name)
-        if mode.problem:
-            notes.append(mode.problem)
-        self.post_message(WorkspaceLoaded(workspace, mode, notes))
+                try:
+                    settings = Settings.load(self._settings_flags)
+                except SettingsError as exc:
+                    notes.append(f"{exc}; the defaults are used")
+                    settings = Settings.model_construct()
+                workspace = Workspace(settings)
+            workspace.library  # noqa: B018 - loaded here, in this thread, not on first use on screen
+            self.post_message(WorkspaceLoaded(workspace, notes))
+            self._listed.wait(LISTED_WAIT_S)  # the grader's imports would hold the GIL while Home lists the loops
+            later = workspace.prepare(fall_back=True) if built_here else []
+            mode = grader_mode(workspace.grader.name)
+            self.post_message(GraderReady(mode, [*later, *([mode.problem] if mode.problem else [])]))
+        finally:
+            self._grader_built.set()
         workspace.warm_up()  # in this thread, while the user reads Home
 
     def on_workspace_loaded(self, message: WorkspaceLoaded) -> None:
-        for note in message.notes:
-            self.notify(note, title="Working offline", severity="warning", timeout=12, markup=False)
-        self.grader_mode = message.mode
+        self._warn(message.notes)
         self.theme = LIGHT if message.workspace.settings.theme == "light" else DARK
         self.workspace = message.workspace
+        self.call_after_refresh(self._listed.set)
         if self._open_session is not None:
             opener, self._open_session = self._open_session, None
             self.open_session(opener)
+
+    def on_grader_ready(self, message: GraderReady) -> None:
+        self._warn(message.notes)
+        self.grader_mode = message.mode
+
+    def _warn(self, notes: list[str]) -> None:
+        for note in notes:
+            self.notify(note, title="Working offline", severity="warning", timeout=12, markup=False)
 
     def workspace_changed(self, mode: GraderMode | None = None) -> None:
         """The workspace's grader or library changed; screens watching `workspace` refresh."""
@@ -161,7 +183,12 @@ class MockloopApp(App[None]):
             self.post_message(WorkFailed("Not ready", "the content library is still loading; try again in a moment"))
             return
         self.switch_mode("home")
-        self.push_screen(InterviewScreen(partial(opener, workspace), workspace.directory))
+        self.push_screen(InterviewScreen(partial(self._when_ready, opener, workspace), workspace.directory))
+
+    def _when_ready(self, opener: OpenSession, workspace: Workspace) -> Session:
+        """`opener(workspace)` once the grader and interviewer are built (the interview's worker waits)."""
+        self._grader_built.wait()
+        return opener(workspace)
 
     # -- navigation, quitting, themes, errors --------------------------------------------------
 

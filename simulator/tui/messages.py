@@ -23,12 +23,20 @@ if TYPE_CHECKING:
 
 @dataclass
 class WorkspaceLoaded(Message):
-    """The settings, library, grader and transcripts dir are ready (built in a worker after first paint)."""
+    """The settings, content library and transcripts dir are ready (built in a worker after first paint)."""
 
     workspace: Workspace
+    notes: list[str] = field(default_factory=list)
+    """Why the settings could not be read (shown as warnings)."""
+
+
+@dataclass
+class GraderReady(Message):
+    """The workspace's grader and interviewer are built, after `WorkspaceLoaded`."""
+
     mode: GraderMode
     notes: list[str] = field(default_factory=list)
-    """Why the workspace differs from what the settings asked for (shown as warnings)."""
+    """Why the grader or interviewer differ from what the settings asked for (shown as warnings)."""
 
 
 @dataclass

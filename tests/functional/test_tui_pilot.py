@@ -358,3 +358,32 @@ async def test_home_switches_to_the_llm_grader_when_an_endpoint_is_configured(
         await until(
             pilot, lambda: app.workspace is not None and app.workspace.grader.name == "offline", "the offline grader"
         )
+
+
+class SlowToBuild(OfflineGrader):
+    """A grader that takes until `built` is set to be ready (as importing the offline grader takes time)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.built = threading.Event()
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        self.built.wait(10)
+        return "offline"
+
+
+async def test_home_lists_the_loops_and_takes_enter_before_the_grader_is_built(transcripts: Path) -> None:
+    grader = SlowToBuild()
+    app = MockloopApp(workspace(transcripts, grader))
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(pilot)
+        status = app.screen.query_one("#grader-mode", Static)
+        assert "Preparing the grader" in str(status.content)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, InterviewScreen), "the interview screen")
+        assert not app.screen.prompt, "the session waits for the grader"
+        grader.built.set()
+        await until(pilot, lambda: app.screen.prompt, "the first question")
+        await until(pilot, lambda: "Offline evidence grader" in str(status.content), "the grader on Home's status")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from simulator.domain import LoopSpec, SeniorityLevel
     from simulator.services.workspace import Workspace
     from simulator.store import SessionSummary
+    from simulator.tui.grader_mode import GraderMode
 
 RECENT = 10
 LEVELS: tuple[SeniorityLevel | None, ...] = (None, "L4", "L5", "L6", "L7")
@@ -69,6 +70,7 @@ class HomeScreen(AppScreen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "workspace", self._show_workspace)
+        self.watch(self.app, "grader_mode", self._show_grader)
 
     def _show_workspace(self, workspace: Workspace | None) -> None:
         if workspace is None:
@@ -81,13 +83,19 @@ class HomeScreen(AppScreen[None]):
             ((loop.id, [loop.id, Text(loop.title.removeprefix("Drill: ")), str(loop.minutes)]) for loop in loops),
         )
         self._describe(self.query_one("#loops", DataTable).cursor_row)
-        mode = self.mockloop.grader_mode
-        line = f"{mode.text} · interviewer: {workspace.interviewer.name}" if mode else ""
+        self._show_grader(self.mockloop.grader_mode)
+        self._load_history(workspace)
+
+    def _show_grader(self, mode: GraderMode | None) -> None:
+        """The status line: the grader and interviewer once they are built (the loops are usable before)."""
+        workspace = self.mockloop.workspace
+        if workspace is None:
+            return
+        line = f"{mode.text} · interviewer: {workspace.interviewer.name}" if mode else "Preparing the grader…"
         if mode and mode.llm and workspace.grader.name == "offline":
             line += f"  ·  LLM available ({mode.llm}): press g to grade with it"
         self.query_one("#grader-mode", Static).update(line)
         self.refresh_bindings()
-        self._load_history(workspace)
 
     def on_screen_resume(self) -> None:
         if self.mockloop.workspace is not None:
