@@ -182,7 +182,7 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     evidence = extract(text)
     spans = sentences(text)
     fit = relevance(part.question, text)
-    incoherent = coherence(text).reason if text.strip() else None
+    incoherent = coherence(text).reason if text.strip() and "incoherent" in rubric.offline.gates else None
     if incoherent:
         flags.append("incoherent")
     elif len(WORD.findall(text)) >= rubric.offline.too_short_words and not fit.on_topic(
