@@ -2,9 +2,13 @@
 as the model streams it, the answers block of the prompt, and the follow-up context built from them."""
 
 import re
+import subprocess
+from pathlib import Path
 
 from simulator.content import Library
 from simulator.interviewer import FollowupContext
+from tests.fake_openai import MODEL
+from tests.support import run_cli
 
 QUESTION_ID = "br-owned-beyond-role"
 THIN = "I helped with the project and it went fine."
@@ -31,4 +35,23 @@ def context(
         asked=asked,
         remaining=remaining,
         rubric=library.rubric("amazon-pm"),
+    )
+
+
+def plain_llm_drill(base_url: str | None, directory: Path, stdin: str, *flags: str) -> subprocess.CompletedProcess[str]:
+    """`mockloop run drill-bar-raiser --plain --interviewer llm --seed 2` saving in `directory`, against
+    `base_url` set in the environment (None: the endpoint comes in `flags`)."""
+    return run_cli(
+        "run",
+        "drill-bar-raiser",
+        "--plain",
+        "--interviewer",
+        "llm",
+        "--seed",
+        "2",
+        "--transcripts-dir",
+        str(directory),
+        *flags,
+        stdin=stdin,
+        env={"OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": MODEL} if base_url else {},
     )

@@ -17,6 +17,7 @@ from simulator.llm import LLMError, LLMSession, LLMSettings, OpenAIChatModel, re
 from simulator.llm.retry import with_retry
 from tests.answers import SHEET
 from tests.fake_openai import MODEL, FakeOpenAI, Reply, html_page, invalid_json, settings_for
+from tests.llm_interviewer_support import plain_llm_drill
 from tests.support import run_cli
 
 CHAT = "/chat/completions"
@@ -173,19 +174,7 @@ def test_a_plain_mode_run_against_an_html_server_goes_on_with_the_scripted_inter
     answer = "At Cainiao I owned the returns flow and we made refunds faster for buyers."
     with FakeOpenAI() as server:
         server.default[CHAT] = html_page()
-        result = run_cli(
-            "run",
-            "drill-bar-raiser",
-            "--plain",
-            "--interviewer",
-            "llm",
-            "--seed",
-            "2",
-            "--transcripts-dir",
-            str(tmp_path),
-            stdin=f"{answer}\n.\n" * 4,
-            env={"OPENAI_BASE_URL": server.base_url, "MOCKLOOP_MODEL": MODEL},
-        )
+        result = plain_llm_drill(server.base_url, tmp_path, f"{answer}\n.\n" * 4)
         asked = len(server.requests_to(CHAT))
     assert result.returncode == 0, result.stderr
     no_traceback(result.stdout + result.stderr)

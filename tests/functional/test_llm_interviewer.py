@@ -4,7 +4,6 @@ run of a drill."""
 
 import json
 import re
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,17 @@ from simulator.interviewer.llm import LLMInterviewer, find_prompt
 from simulator.llm import OpenAIChatModel
 from simulator.services.settings import Settings
 from simulator.services.workspace import Workspace, WorkspaceUnavailable
-from tests.fake_openai import MODEL, FakeOpenAI, Reply, error, settings_for, streamed
-from tests.llm_interviewer_support import ANSWER, BLOCK, PROBE, PROBE_TEXT, QUESTION_ID, THIN, context
+from tests.fake_openai import FakeOpenAI, Reply, error, settings_for, streamed
+from tests.llm_interviewer_support import (
+    ANSWER,
+    BLOCK,
+    PROBE,
+    PROBE_TEXT,
+    QUESTION_ID,
+    THIN,
+    context,
+    plain_llm_drill,
+)
 from tests.support import run_cli
 
 CHAT = "/chat/completions"
@@ -348,22 +356,3 @@ def test_run_takes_the_endpoint_and_the_interviewer_model_as_flags(fake_openai: 
     assert result.returncode == 0, result.stderr
     assert "-- Follow-up 1 --\n" + PROBE_TEXT + "\n" in result.stdout
     assert [r.body["model"] for r in fake_openai.requests_to(CHAT)] == ["asker-model", "asker-model"]
-
-
-def plain_llm_drill(base_url: str | None, directory: Path, stdin: str, *flags: str) -> subprocess.CompletedProcess[str]:
-    """`mockloop run drill-bar-raiser --plain --interviewer llm --seed 2` saving in `directory`, against
-    `base_url` set in the environment (None: the endpoint comes in `flags`)."""
-    return run_cli(
-        "run",
-        "drill-bar-raiser",
-        "--plain",
-        "--interviewer",
-        "llm",
-        "--seed",
-        "2",
-        "--transcripts-dir",
-        str(directory),
-        *flags,
-        stdin=stdin,
-        env={"OPENAI_BASE_URL": base_url, "MOCKLOOP_MODEL": MODEL} if base_url else {},
-    )

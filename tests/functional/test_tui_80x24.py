@@ -11,7 +11,15 @@ from simulator.tui.app import MockloopApp
 from simulator.tui.screens.dialogs import QuitDialog
 from simulator.tui.screens.home import HomeScreen
 from simulator.tui.screens.interview import InterviewScreen
-from tests.functional.tui_support import answer, app_for, start_drill_from_home, until
+from tests.functional.tui_support import (
+    LONGEST_LOOP_SESSION,
+    add_longest_loop_session,
+    answer,
+    app_for,
+    open_browser,
+    start_drill_from_home,
+    until,
+)
 
 SMALL = (80, 24)
 
@@ -65,12 +73,11 @@ async def test_time_away_from_a_paused_loop_is_not_on_the_clock(transcripts: Pat
 
 
 async def test_regrading_a_transcript_shows_the_new_scores_in_the_body(transcripts: Path) -> None:
-    from textual.widgets import DataTable, Markdown, Select
+    from textual.widgets import Markdown, Select
 
     from simulator.grading.offline import OfflineGrader
     from simulator.services.regrade import regrade
     from simulator.store import to_markdown
-    from simulator.tui.screens.browser import BrowserScreen
     from simulator.tui.screens.dialogs import RegradeDialog
     from simulator.tui.screens.transcript import TranscriptScreen
     from tests.functional.tui_support import home_ready, library, seed_sessions
@@ -79,9 +86,7 @@ async def test_regrading_a_transcript_shows_the_new_scores_in_the_body(transcrip
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
         await home_ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
-        table = app.screen.query_one("#sessions", DataTable)
+        table = await open_browser(pilot)
         table.move_cursor(row=table.get_row_index(ids[3]))
         table.focus()
         await pilot.press("enter")
@@ -166,15 +171,13 @@ async def test_the_debrief_keeps_signal_names_in_view_and_shows_graders_and_flag
 async def test_down_in_the_filter_box_moves_to_the_list_and_r_acts_on_it(transcripts: Path) -> None:
     from textual.widgets import DataTable, Input
 
-    from simulator.tui.screens.browser import BrowserScreen
     from tests.functional.tui_support import UNFINISHED_ID, home_ready, seed_sessions
 
     await seed_sessions(transcripts)
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
         await home_ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        await open_browser(pilot)
         browser = app.screen
         await pilot.press("slash", *"unfinished")
         assert browser.query_one("#sessions", DataTable).row_count == 1
@@ -254,9 +257,8 @@ async def test_a_broken_working_copy_of_a_rubric_reads_well_and_the_shipped_one_
 async def test_the_level_chosen_on_home_picks_the_questions_and_is_saved_and_listed(transcripts: Path) -> None:
     import json
 
-    from textual.widgets import DataTable, Static
+    from textual.widgets import Static
 
-    from simulator.tui.screens.browser import BrowserScreen
     from simulator.tui.screens.debrief import DebriefScreen
     from tests.functional.tui_support import home_ready, library
 
@@ -279,9 +281,7 @@ async def test_the_level_chosen_on_home_picks_the_questions_and_is_saved_and_lis
         journal = [json.loads(line) for line in (transcripts / f"{session_id}.jsonl").read_text().splitlines()]
         assert journal[0]["type"] == "loop_started" and journal[0]["level"] == "L6"
         assert json.loads((transcripts / f"{session_id}.json").read_text())["level"] == "L6"
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
-        table = app.screen.query_one("#sessions", DataTable)
+        table = await open_browser(pilot)
         assert [str(cell) for cell in table.get_row(session_id)][2] == "L6"
         await pilot.pause()
         frame = ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
@@ -327,26 +327,21 @@ def _frame(app: MockloopApp) -> str:
 
 
 async def test_the_transcripts_browser_at_80x24_shows_an_id_prefix_the_cli_resolves(transcripts: Path) -> None:
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from simulator.store import load_session
-    from simulator.tui.screens.browser import BrowserScreen
     from tests.functional.tui_support import home_ready, seed_sessions
 
     ids = await seed_sessions(transcripts)
-    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"  # the longest loop id shipped
-    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
-    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    add_longest_loop_session(transcripts, ids[0])
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
         await home_ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
-        table = app.screen.query_one("#sessions", DataTable)
+        table = await open_browser(pilot)
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no column cut at 80
         for box in app.screen.query(Input):
             assert len(box.placeholder) <= box.content_region.width, box.placeholder  # the hint is read whole
-        for session_id in [*ids, longest.stem]:
+        for session_id in [*ids, LONGEST_LOOP_SESSION]:
             shown = str(table.get_row(session_id)[-1])
             assert session_id.startswith(shown) and len(shown) < len(session_id)
             assert load_session(transcripts, shown)[0].id == session_id  # what `mockloop resume` and `export` do
@@ -393,9 +388,7 @@ async def test_home_at_80x24_shows_recent_sessions_whole(transcripts: Path) -> N
     from tests.functional.tui_support import home_ready, seed_sessions
 
     ids = await seed_sessions(transcripts)
-    longest = transcripts / "20261106-090000-drill-technical-program-0006.json"
-    copied = (transcripts / f"{ids[0]}.json").read_text().replace(ids[0], longest.stem)
-    longest.write_text(copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"'))
+    add_longest_loop_session(transcripts, ids[0])
     app = app_for(transcripts)
     async with app.run_test(size=SMALL) as pilot:
         await home_ready(pilot)

@@ -14,7 +14,6 @@ from simulator.engine.clock import RoundClock
 from simulator.grading.base import GradeRequest
 from simulator.grading.offline import OfflineGrader
 from simulator.tui.app import MockloopApp
-from simulator.tui.screens.browser import BrowserScreen
 from simulator.tui.screens.debrief import DebriefScreen
 from simulator.tui.screens.dialogs import QuitDialog, RegradeDialog
 from simulator.tui.screens.grading import GradingScreen
@@ -35,6 +34,7 @@ from tests.functional.tui_support import (
     journal_answers,
     library,
     mode_of,
+    open_browser,
     record_notifications,
     seed_sessions,
     start_drill_from_home,
@@ -198,9 +198,7 @@ async def test_the_browser_lists_filters_opens_regrades_and_exports(transcripts:
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:
         await home_ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
-        table = app.screen.query_one("#sessions", DataTable)
+        table = await open_browser(pilot)
         assert table.row_count == len(ids)
         await pilot.press("slash", *"unfinished")
         assert table.row_count == 1
@@ -239,8 +237,7 @@ async def test_an_unfinished_session_resumes_from_the_browser(transcripts: Path)
     app = app_for(transcripts)
     async with app.run_test(size=SIZE) as pilot:
         await home_ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+        await open_browser(pilot)
         assert app.screen.query_one("#sessions", DataTable).get_row_index(UNFINISHED_ID) == 0  # newest first
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, InterviewScreen) and app.screen.prompt, "the interview")

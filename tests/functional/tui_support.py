@@ -206,6 +206,28 @@ async def home_ready(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def open_browser(pilot: Pilot[None]) -> DataTable[object]:
+    """`t` from Home: the transcripts browser, once it lists the sessions; its table."""
+    from simulator.tui.screens.browser import BrowserScreen
+
+    app = pilot.app
+    await pilot.press("t")
+    await until(pilot, lambda: isinstance(app.screen, BrowserScreen) and app.screen.sessions, "the listing")
+    return app.screen.query_one("#sessions", DataTable)
+
+
+LONGEST_LOOP_SESSION = "20261106-090000-drill-technical-program-0006"
+"""A session of the shipped loop with the longest id, for layouts at 80 columns."""
+
+
+def add_longest_loop_session(transcripts: Path, like: str) -> None:
+    """A copy of the saved session `like` as a session of the loop with the longest id."""
+    copied = (transcripts / f"{like}.json").read_text().replace(like, LONGEST_LOOP_SESSION)
+    (transcripts / f"{LONGEST_LOOP_SESSION}.json").write_text(
+        copied.replace('"loop": "drill-bar-raiser"', '"loop": "drill-technical-program"')
+    )
+
+
 def interview(app: MockloopApp) -> InterviewScreen:
     """The screen shown, failing the test unless it is the interview."""
     assert isinstance(app.screen, InterviewScreen), app.screen
