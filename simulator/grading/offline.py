@@ -183,13 +183,12 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
     spans = sentences(text)
     fit = relevance(part.question, text)
     incoherent = coherence(text).reason if text.strip() and "incoherent" in rubric.offline.gates else None
+    too_short = len(WORD.findall(text)) < rubric.offline.too_short_words
     if incoherent:
         flags.append("incoherent")
-    elif len(WORD.findall(text)) >= rubric.offline.too_short_words and not fit.on_topic(
-        round_format_met(round_type, evidence, rubric)
-    ):
+    elif not too_short and not fit.on_topic(round_format_met(round_type, evidence, rubric)):
         flags.append("off-topic")  # shorter answers are too short to judge: the too_short gate speaks
-    gates = _gates(flags, evidence, text, fit.story_told, rubric, incoherent)
+    gates = _gates(flags, evidence, text, fit.story_told, rubric, incoherent, too_short)
     vector = answer_vector(evidence, len(spans), text) if model and text.strip() else None
     model_heads = heads(model) if model else {}
     signals: dict[str, SignalGrade] = {}
@@ -239,7 +238,13 @@ def _unanswered_caps(part: QuestionPart, signals: dict[str, SignalGrade], rubric
 
 
 def _gates(
-    flags: list[str], ev: Evidence, text: str, story_told: bool, rubric: Rubric, incoherent: str | None
+    flags: list[str],
+    ev: Evidence,
+    text: str,
+    story_told: bool,
+    rubric: Rubric,
+    incoherent: str | None,
+    too_short: bool,
 ) -> list[_Trip]:
     """The rubric's gates that this answer trips, each with the reason shown in the rationale."""
     rules = rubric.offline
@@ -264,7 +269,7 @@ def _gates(
     if "prompt-injection" in flags:
         cap = rubric.decision.integrity_cap
         found.append(_Trip(None, _GATE_REASONS["injection"], Gate(cap=cap)))
-    if len(WORD.findall(text)) < rules.too_short_words:
+    if too_short:
         trip("too_short")
     if specificity(text).vague:
         trip("vague")
