@@ -197,7 +197,7 @@ class FakeOpenAI:
         self._queues: dict[str, deque[Responder]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
@@ -352,6 +352,13 @@ class FakeOpenAI:
             "request_counts": {"total": total, "completed": completed, "failed": batch.failed},
             "metadata": batch.metadata,
         }
+
+
+class _Server(ThreadingHTTPServer):
+    """A listen backlog as deep as a real server's: with the default 5, connections opened together are
+    dropped, and each dropped one waits a second for its SYN to be resent."""
+
+    request_queue_size = 128
 
 
 def _handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
