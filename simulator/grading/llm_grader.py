@@ -314,11 +314,20 @@ class Verbatim:
         self._folded, self._origin = self._fold(text)
 
     def find(self, quote: str) -> str | None:
-        needle = self._fold(quote)[0].strip(self._EDGES)
+        needle = self._folded_only(quote).strip(self._EDGES)
         at = self._folded.find(needle) if needle else -1
         if at < 0:
             return None
         return self.text[self._origin[at] : self._origin[at + len(needle) - 1] + 1]
+
+    @classmethod
+    def _folded_only(cls, text: str) -> str:
+        """`_fold(text)[0]` without the origins, which a quote being looked for does not need."""
+        if "…" not in text:
+            lowered = text.translate(cls._SINGLE).lower()
+            if len(lowered) == len(text):
+                return _WHITESPACE.sub(" ", lowered)
+        return cls._fold(text)[0]
 
     @classmethod
     def _fold(cls, text: str) -> tuple[str, list[int]]:

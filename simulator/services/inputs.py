@@ -189,17 +189,32 @@ async def tracked(
     awaitables: Iterable[Awaitable[T]], progress: Advances | None = None, limit: int | None = None
 ) -> list[T]:
     """Await them, at most `limit` at a time (all at once without one), each started as a slot frees
-    up, in the given order; `progress` advances as each finishes; results in the given order."""
+    up, in the given order; `progress` advances as each finishes; results in the given order.
+
+    With a limit, one awaitable starts per turn of the event loop, so that sockets are polled between
+    the starts: a round's work before its request (the offline hints) would otherwise run for every
+    slot before the first request could leave."""
     if progress is not None:
         progress.advance(0)
     slots = asyncio.Semaphore(limit) if limit else None
+    starting = asyncio.Lock()
+
+    async def take_turn(slots: asyncio.Semaphore) -> None:
+        """A free slot, then a turn of the loop of its own (the lock is held across one yield)."""
+        await slots.acquire()
+        try:
+            async with starting:
+                await asyncio.sleep(0)
+        except BaseException:
+            slots.release()
+            raise
 
     async def one(awaitable: Awaitable[T]) -> T:
         if slots is None:
             result = await awaitable
         else:
             try:
-                await slots.acquire()
+                await take_turn(slots)
             except BaseException:  # cancelled before it started: it never will
                 if inspect.iscoroutine(awaitable):
                     awaitable.close()

@@ -75,6 +75,31 @@ async def test_the_first_request_leaves_at_once_and_rounds_start_as_slots_free_u
     assert [g.question for g in grades] == [r.question for r, _ in jobs]
 
 
+async def test_requests_leave_while_later_rounds_build_their_hints(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
+    """The first slots' rounds take turns: the first request is sent before the last of them builds its hints,
+    rather than after all of them (each round's hints are CPU work that holds the event loop)."""
+    fake_openai.default[CHAT] = quick
+    hints_started: list[float] = []
+
+    async def hints(request: GradeRequest, rubric: Rubric) -> dict[str, Any]:
+        hints_started.append(time.monotonic())
+        time.sleep(0.01)  # holds the loop, as the offline grader does
+        return {}
+
+    grader = LLMGrader(
+        OpenAIChatModel.for_role(settings_for(fake_openai, concurrency=4), "grader"),
+        fallback=StubOffline(),
+        hints=hints,
+    )
+    await grader.grade(GradeRequest("bar-raiser", "Q?", ANSWER), rubric)  # openai imported, client built
+    before = len(fake_openai.requests_to(CHAT))
+    hints_started.clear()
+    jobs = [(GradeRequest("bar-raiser", f"Question {i}?", ANSWER), rubric) for i in range(12)]
+    await grade_jobs(grader, jobs)
+    first_sent = fake_openai.requests_to(CHAT)[before].at
+    assert first_sent < hints_started[grader.rounds_in_flight - 1]
+
+
 async def test_the_json_mode_decision_reaches_rounds_already_in_flight(fake_openai: FakeOpenAI, rubric: Rubric) -> None:
     def no_schema(recorded: Recorded) -> Reply:
         if recorded.body["response_format"]["type"] == "json_schema":
