@@ -19,6 +19,7 @@ Safeguards around the model:
 """
 
 import asyncio
+import bisect
 import functools
 import logging
 import math
@@ -330,7 +331,7 @@ class Verbatim:
         return cls._fold(text)[0]
 
     @classmethod
-    def _fold(cls, text: str) -> tuple[str, list[int]]:
+    def _fold(cls, text: str) -> tuple[str, "list[int] | _Collapsed"]:
         """The folded text and, for each of its characters, the index it came from."""
         if "…" not in text:
             lowered = text.translate(cls._SINGLE).lower()
@@ -350,25 +351,37 @@ class Verbatim:
         return "".join(chars), origin
 
     @staticmethod
-    def _collapse(text: str) -> tuple[str, list[int]]:
+    def _collapse(text: str) -> tuple[str, "_Collapsed"]:
         """Every run of whitespace as one space, with the origins."""
-        pieces: list[str] = []
-        origin: list[int] = []
-        last = 0
-        for run in _WHITESPACE.finditer(text):
+        return _WHITESPACE.sub(" ", text), _Collapsed(text)
+
+
+class _Collapsed:
+    """Where each character of a text whose whitespace runs became one space each came from: its own
+    index plus the characters dropped before it (found by bisection, not stored per character)."""
+
+    __slots__ = ("_dropped", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self._starts: list[int] = []
+        """Collapsed indices just after a run of two or more whitespace characters."""
+        self._dropped: list[int] = []
+        """Characters dropped before each of those indices."""
+        dropped = 0
+        for run in _LONG_WHITESPACE.finditer(text):
             start, end = run.span()
-            pieces.append(text[last:start])
-            origin.extend(range(last, start))
-            pieces.append(" ")
-            origin.append(start)
-            last = end
-        pieces.append(text[last:])
-        origin.extend(range(last, len(text)))
-        return "".join(pieces), origin
+            self._starts.append(start - dropped + 1)
+            dropped += end - start - 1
+            self._dropped.append(dropped)
+
+    def __getitem__(self, index: int) -> int:
+        runs_before = bisect.bisect_right(self._starts, index)
+        return index + (self._dropped[runs_before - 1] if runs_before else 0)
 
 
 Verbatim._SINGLE = str.maketrans({k: v for k, v in Verbatim._FOLD.items() if len(v) == 1})
 _WHITESPACE = re.compile(r"\s+")
+_LONG_WHITESPACE = re.compile(r"\s{2,}")
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,7 +8,7 @@ import pytest
 
 from simulator.domain import Rubric
 from simulator.grading.factory import make_grader
-from simulator.grading.llm_grader import LLMGrader, assessment_model
+from simulator.grading.llm_grader import LLMGrader, Verbatim, assessment_model
 from simulator.llm import LLMAuthError, LLMBadOutput, LLMUnavailable, OpenAIChatModel, ScriptedModel, Usage
 from tests.fake_openai import MODEL
 from tests.llm_grader_support import (
@@ -134,3 +134,20 @@ def test_the_factory_gives_the_grader_the_grader_roles_model(monkeypatch: pytest
     grader = make_grader("llm")
     assert isinstance(grader, LLMGrader) and isinstance(grader.model, OpenAIChatModel)
     assert grader.model.model == "grading-model"
+
+
+def test_a_quote_is_found_across_whitespace_and_given_back_in_the_answers_own_characters() -> None:
+    answer = "We  shipped\n\nin  March.   Then I cut\tthe “scope” —\r\n by half… and   Q3 \u2003 grew."
+    found = Verbatim(answer)  # the dots at either end of a quote are not part of it
+    assert (
+        found.find('then i cut the "scope" - by half...') == "Then I cut\tthe “scope” —\r\n by half"
+    )  # edge dots are not part of a quote
+    assert found.find("We shipped in March.") == "We  shipped\n\nin  March"
+    assert found.find("Q3 grew") == "Q3 \u2003 grew"
+    assert found.find("shipped in April") is None
+    plain = Verbatim("one  two\n\nthree   four five")  # no character folds to two: the fast path
+    assert [plain.find(q) for q in ("two three", "four five", "one two three four")] == [
+        "two\n\nthree",
+        "four five",
+        "one  two\n\nthree   four",
+    ]
