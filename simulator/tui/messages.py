@@ -61,6 +61,11 @@ class FollowupStreamed(Message):
         return isinstance(message, FollowupStreamed)
 
 
+class AnswerSaved(Message):
+    """The engine journaled the answer just submitted (it is on disk); the interviewer is still choosing what
+    to ask next."""
+
+
 @dataclass
 class FellBack(Message):
     """The engine journaled a fallback: the LLM `role` failed and stands aside for the session."""

@@ -110,7 +110,10 @@ async def test_keys_typed_while_an_answer_is_saved_are_kept_and_the_busy_state_s
         editor.move_cursor(editor.document.end)
         await pilot.press("ctrl+s")
         assert screen.busy
-        assert "saving your answer" in str(screen.query_one("#position", Static).content)
+        position = screen.query_one("#position", Static)
+        await until(pilot, lambda: "Answer saved" in str(position.content), "the answer saved")
+        journal = next((tmp_path / "transcripts").glob("*.jsonl"))
+        assert "I helped with the project" in journal.read_text()  # on disk before the screen says so
         await pilot.press(*"next")  # typed at once, while the follow-up is still being chosen
         slow.gate.set()
         await until(pilot, lambda: screen.prompt is not None and screen.prompt.kind == "followup", "the follow-up")

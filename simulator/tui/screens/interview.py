@@ -22,7 +22,14 @@ from textual.reactive import var
 from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from simulator.tui.messages import FellBack, FollowupStreamed, PromptShown, SessionOpened, WorkFailed
+from simulator.tui.messages import (
+    AnswerSaved,
+    FellBack,
+    FollowupStreamed,
+    PromptShown,
+    SessionOpened,
+    WorkFailed,
+)
 from simulator.tui.screens.base import AppScreen
 from simulator.tui.widgets import AnswerBox, Countdown
 from simulator.tui.widgets.answer import word_count
@@ -155,10 +162,16 @@ class InterviewScreen(AppScreen[None]):
         self.post_message(PromptShown(prompt))
 
     def _on_event(self, event: Event) -> None:
-        from simulator.store import FallbackUsed
+        from simulator.store import AnswerGiven, FallbackUsed
 
         if isinstance(event, FallbackUsed):
             self.post_message(FellBack(event.role, event.reason))
+        elif isinstance(event, AnswerGiven):
+            self.post_message(AnswerSaved())
+
+    def on_answer_saved(self, message: AnswerSaved) -> None:
+        if self.busy:
+            self._show_position("Answer saved · the interviewer is thinking…")
 
     def on_fell_back(self, message: FellBack) -> None:
         self.notify(
@@ -240,9 +253,12 @@ class InterviewScreen(AppScreen[None]):
     def watch_busy(self, busy: bool) -> None:
         """Keys are checked against `busy` when pressed; the footer is not redrawn for it (that
         cost more than the submit), the position line says what is going on instead."""
+        self._show_position("Saving your answer…" if busy else None)
+
+    def _show_position(self, doing: str | None = None) -> None:
+        """Where the candidate is in the loop, or what the app is doing for them while they wait."""
         if self.prompt is not None:
-            saving = " · saving your answer…" if busy else ""
-            self.query_one("#position", Static).update(f"{position_text(self.prompt)}{saving}")
+            self.query_one("#position", Static).update(doing or position_text(self.prompt))
 
     def action_submit(self) -> None:
         self.busy = True
