@@ -439,3 +439,24 @@ async def test_a_five_round_debrief_fits_80_columns_and_names_each_round(transcr
         assert table.ordered_columns[-1].label.plain == "Round 5"
         note = str(app.screen.query_one("#round-note-4", Static).content)
         assert note.startswith(f"5. {one.title}: overall {one.grade.overall.score} {one.grade.overall.label} ·")
+
+
+async def test_the_debrief_shows_a_long_loop_title_whole(transcripts: Path) -> None:
+    from textual.widgets import Static
+
+    from simulator.store import read_transcript
+    from simulator.tui.screens.debrief import DebriefScreen
+    from tests.functional.tui_support import home_ready, seed_sessions
+
+    ids = await seed_sessions(transcripts)
+    title = "Drill: Technical deep-dive (product analytics)"  # the longest shipped title
+    transcript = read_transcript(transcripts / f"{ids[0]}.json").model_copy(update={"loop_title": title})
+    app = app_for(transcripts)
+    async with app.run_test(size=SMALL) as pilot:
+        await home_ready(pilot)
+        app.push_screen(DebriefScreen(transcript))
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await pilot.pause()
+        shown = app.screen.query_one("#loop-title", Static)
+        assert str(shown.content) == title
+        assert shown.size.width >= len(title) and shown.region.right <= SMALL[0]  # not cut at 80 columns

@@ -34,13 +34,14 @@ class DebriefScreen(AppScreen[None]):
         self.problems = problems or []
         self.variant = variant
         """Non-empty for a re-graded copy: its export goes to a file of its own."""
-        self.sub_title = f"Debrief · {self.transcript.loop_title or self.transcript.loop}"
+        self.sub_title = "Debrief"  # the loop's title heads the verdict: the header has no room for a long one
 
     def compose(self) -> ComposeResult:
         debrief = self.transcript.debrief
         names = self.names(self.transcript.rubric)
         yield Header()
         with VerticalScroll(id="debrief"):
+            yield Static(self.transcript.loop_title or self.transcript.loop, id="loop-title", markup=False)
             if debrief is None:
                 yield Static("This session has no debrief: it was not finished.", id="verdict")
             else:
