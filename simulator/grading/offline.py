@@ -181,7 +181,7 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
         flags.append("empty-answer")
     evidence = extract(text)
     spans = sentences(text)
-    fit = relevance(part.question, text)
+    fit = relevance(part.question, text, case_round=round_type in rubric.offline.round_formats)
     incoherent = coherence(text).reason if text.strip() and "incoherent" in rubric.offline.gates else None
     too_short = len(WORD.findall(text)) < rubric.offline.too_short_words
     if incoherent:

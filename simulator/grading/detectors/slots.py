@@ -1,0 +1,72 @@
+"""Which of the question's slots (place, audience, offering) the answer fills with another value.
+
+"AliExpress … seven-day delivery in Poland" fills the place slot with Poland; an answer about home
+goods in Brazil that never names Poland, a Polish city or a demonym fills it with another value, and
+so answers a neighbouring question however many of the question's words it repeats. A slot is
+contradicted only when the answer names a value of that slot, and none of its values is the asked
+one, lies within it (Lyon for Europe) or overlaps it (students for teenagers); a place the asked one
+lies in (Europe for Poland) neither confirms nor contradicts.
+"""
+
+import re
+from functools import cache
+
+from simulator.grading.detectors.vocabulary import SLOTS, Value
+
+
+@cache
+def _pattern(slot: str) -> re.Pattern[str]:
+    """One pattern for all the slot's values, a named group each, so that a text is read once per slot.
+    Places keep their capitals (they tell "US" from "us"); the rest is matched in lower case."""
+    values = SLOTS[slot]
+    start = r"(?<![\w-])" if slot == "place" else r"\b(?=\w)"  # a word's start, not its end: half the tries
+    return re.compile(start + "(?:" + "|".join(rf"(?P<v{i}>{v.words})" for i, v in enumerate(values)) + ")")
+
+
+def _matches(text: str, slot: str) -> list[tuple[int, Value]]:
+    """Where the text names each of the slot's values (a value may be named more than once)."""
+    text = text.replace("’", "'")
+    if slot != "place":
+        text = text.lower()
+    values = SLOTS[slot]
+    return [(m.start(), values[int(str(m.lastgroup)[1:])]) for m in _pattern(slot).finditer(text)]
+
+
+_RIVAL = re.compile(
+    r"\b(?:against|unlike|versus|vs\.?|than|rivals?|competitors?|compete with|instead of)\W+(?:\w+\W+){0,2}$", re.I
+)
+"""Words that make what follows a rival or a foil ("against restaurant delivery apps"), not what is asked about."""
+
+
+def named(text: str, slot: str) -> list[Value]:
+    """The values of the slot that the text names."""
+    return list(dict.fromkeys(v for _, v in _matches(text, slot)))
+
+
+def asked(question: str, slot: str) -> list[Value]:
+    """The values of the slot that the question asks about: named, and not only as a rival or foil."""
+    found = (v for at, v in _matches(question, slot) if v.askable and not _RIVAL.search(question[:at]))
+    return list(dict.fromkeys(found))
+
+
+def _contradicted(slot: str, wanted: list[Value], given: list[Value]) -> bool:
+    if not wanted or not given:
+        return False
+    if slot == "place":
+        names = {v.name for v in wanted}
+        if any(v.kinds & names for v in given):  # the asked place, or a place within it
+            return False
+        around = set().union(*(w.kinds for w in wanted))  # the asked places and those they lie in
+        return any(v.displaces and v.name not in around for v in given)
+    wanted_kinds = set().union(*(v.kinds for v in wanted))
+    return not any(v.kinds & wanted_kinds for v in given) and any(v.displaces for v in given)
+
+
+def slots_contradicted(question: str, answer: str) -> tuple[str, ...]:
+    """The slots the question fills and the answer fills with another value only."""
+    found = []
+    for slot in SLOTS:
+        wanted = asked(question, slot)
+        if wanted and _contradicted(slot, wanted, named(answer, slot)):
+            found.append(slot)
+    return tuple(found)
