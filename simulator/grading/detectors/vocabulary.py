@@ -25,7 +25,9 @@ class Value:
     ever another value an answer gives."""
     displaces: bool = True
     """False for a value answers name in passing whatever they are about (the companies' home markets,
-    China and the US, in datelines and comparisons): naming it instead of the asked one is no evidence."""
+    China and the US, in datelines, currencies and comparisons): naming it instead of the asked one is
+    no evidence. Those are not `askable` either: a question names them in passing too ("a RMB 50
+    million campaign")."""
 
 
 def _value(name: str, words: str, kinds: str = "", askable: bool = True, displaces: bool = True) -> Value:
@@ -37,7 +39,7 @@ PLACES = (
     _value("asia", r"Asia\b|Asian|APAC"),
     _value("southeast-asia", r"Southeast Asia|South-East Asia|South East Asia|SEA\b|ASEAN", "asia"),
     _value("latin-america", r"Latin America|LatAm|LATAM|South America"),
-    _value("middle-east", r"Middle East|Gulf\b|GCC\b|MENA\b", "asia"),
+    _value("middle-east", r"Middle East|Gulf\b|GCC\b|MENA\b|Qatar|Doha|Kuwait|Bahrain|Oman\b", "asia"),
     _value("africa", r"Africa|African|Lagos|Nairobi"),
     _value("north-america", r"North America"),
     _value("poland", r"Poland|Polish|Poles\b|Warsaw|Krak[oó]w|Wroc[lł]aw|Gda[nń]sk|Pozna[nń]", "europe"),
@@ -52,6 +54,7 @@ PLACES = (
         "us",
         r"US\b|U\.S\.|USA\b|United States|America\b|American|Seattle|New York|California|Texas",
         "north-america",
+        askable=False,
         displaces=False,
     ),
     _value("canada", r"Canada|Canadian|Toronto|Vancouver", "north-america"),
@@ -67,12 +70,13 @@ PLACES = (
         r"Henan|Hunan|Hubei|Shandong|Hebei|Guangxi|Guizhou|Shaoxing|Dongguan|Xiamen|Kunming|Qingdao|Jing'an|RMB\b|"
         r"yuan\b",
         "asia",
+        askable=False,
         displaces=False,
     ),
     _value("hong-kong", r"Hong Kong", "asia china"),
     _value("taiwan", r"Taiwan|Taipei", "asia"),
     _value("japan", r"Japan|Japanese|Tokyo|Osaka|Kyoto|Nagoya|Fukuoka|yen\b", "asia"),
-    _value("korea", r"Korea|Korean|Seoul|Busan", "asia"),
+    _value("korea", r"Korea|Korean|K-beauty|K-pop|K-drama|Seoul|Busan", "asia"),
     _value("india", r"India\b|Indian|Delhi|Mumbai|Bangalore|Bengaluru|Chennai|Hyderabad|Kolkata|Pune|rupee", "asia"),
     _value("pakistan", r"Pakistan|Karachi|Lahore", "asia"),
     _value("bangladesh", r"Bangladesh|Dhaka", "asia"),
@@ -149,7 +153,7 @@ AUDIENCES = (
     ),
     _value("viewers", r"viewer|watch|audience|fan\b|fans\b|spectator|binge", "viewer"),
     _value("authors", r"author(?!it)|writer|publisher|self-publish", "author"),
-    _value("advertisers", r"advertiser|brand manager|marketer|agenc", "business merchant"),
+    _value("advertisers", r"advertiser|brand manager|marketer|ad agenc", "business merchant"),
     _value("patients", r"patient|carer|caregiver|medication|pharmac|clinic|doctor", "patient"),
     _value("pet owners", r"pet\b|pets\b|pet owner|dog|cat\b|cats\b|puppy|kitten", "pet"),
 )
