@@ -90,7 +90,8 @@ NEIGHBOURS = [
     ),
     (
         "Write a PR/FAQ for a DingTalk feature that helps schools communicate with parents.",
-        "Headline: expense claims fill themselves in. Finance staff chase missing invoice fields for two days a month.",
+        "Headline: expense claims fill themselves in. Finance staff chase missing invoice fields; employees "
+        "photograph a receipt instead.",
         "audience",
     ),
     (
@@ -116,6 +117,13 @@ def test_an_answer_to_a_neighbouring_question_fills_a_slot_with_another_value(
 def test_a_place_the_asked_one_lies_in_and_the_home_markets_are_no_evidence() -> None:
     question = GENUINE[0][0]
     assert slots_contradicted(question, "Across Europe, Chinese sellers ship from Shenzhen; Seattle watches.") == ()
+
+
+def test_another_place_named_once_in_a_comparison_is_not_another_setting() -> None:
+    question = "Lazada is launching self-serve ads for small sellers in the Philippines. How big is it?"
+    once = "I'd go after sellers with 50 to 500 orders a month, sized from seller-centre logs; Thailand, same order."
+    assert slots_contradicted(question, once) == ()
+    assert slots_contradicted(question, once + " Bangkok sellers first.") == ("place",)
 
 
 def test_a_rival_in_the_question_is_not_what_it_asks_about() -> None:

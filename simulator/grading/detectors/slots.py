@@ -49,17 +49,25 @@ def asked(question: str, slot: str) -> list[Value]:
     return list(dict.fromkeys(found))
 
 
+ANOTHER_AT = 2
+"""Mentions of other values it takes to fill a slot: a genuine answer names another place or group
+once, in a comparison ("same order in Thailand"); one that answers another question keeps naming it."""
+
+
 def _contradicted(slot: str, wanted: list[Value], given: list[Value]) -> bool:
-    if not wanted or not given:
-        return False
+    """`given` holds a value once for each time the answer names it."""
     if slot == "place":
         names = {v.name for v in wanted}
         if any(v.kinds & names for v in given):  # the asked place, or a place within it
             return False
         around = set().union(*(w.kinds for w in wanted))  # the asked places and those they lie in
-        return any(v.displaces and v.name not in around for v in given)
-    wanted_kinds = set().union(*(v.kinds for v in wanted))
-    return not any(v.kinds & wanted_kinds for v in given) and any(v.displaces for v in given)
+        others = [v for v in given if v.displaces and v.name not in around]
+    else:
+        wanted_kinds = set().union(*(v.kinds for v in wanted))
+        if any(v.kinds & wanted_kinds for v in given):
+            return False
+        others = [v for v in given if v.displaces]
+    return len(others) >= ANOTHER_AT
 
 
 def slots_contradicted(question: str, answer: str) -> tuple[str, ...]:
@@ -67,6 +75,6 @@ def slots_contradicted(question: str, answer: str) -> tuple[str, ...]:
     found = []
     for slot in SLOTS:
         wanted = asked(question, slot)
-        if wanted and _contradicted(slot, wanted, named(answer, slot)):
+        if wanted and _contradicted(slot, wanted, [v for _, v in _matches(answer, slot)]):
             found.append(slot)
     return tuple(found)

@@ -46,7 +46,7 @@ PLACES = (
     _value("spain", r"Spain|Spanish|Madrid|Barcelona|Valencia|Seville", "europe"),
     _value("france", r"France|French|Paris|Lyon|Marseille|Toulouse", "europe"),
     _value("germany", r"Germany|German|Berlin|Munich|Hamburg|Frankfurt", "europe"),
-    _value("uk", r"UK\b|U\.K\.|Britain|British|England|English|London|Manchester", "europe"),
+    _value("uk", r"UK\b|U\.K\.|Britain|British|England|London|Manchester|Birmingham|Leeds|Glasgow", "europe"),
     _value("italy", r"Italy|Italian|Milan|Rome\b", "europe"),
     _value("netherlands", r"Netherlands|Dutch|Amsterdam", "europe"),
     _value("turkey", r"Türkiye|Turkish|Istanbul", "europe asia"),
@@ -58,7 +58,7 @@ PLACES = (
         displaces=False,
     ),
     _value("canada", r"Canada|Canadian|Toronto|Vancouver", "north-america"),
-    _value("mexico", r"Mexico|Mexican", "latin-america north-america"),
+    _value("mexico", r"Mexico|Mexican|Guadalajara|Monterrey", "latin-america north-america"),
     _value("brazil", r"Brazil|Brasil|S[aã]o Paulo|Rio\b|Rio de Janeiro|reais\b|BRL\b", "latin-america"),
     _value("argentina", r"Argentina|Argentinian|Buenos Aires", "latin-america"),
     _value("chile", r"Chile\b|Chilean|Santiago", "latin-america"),
@@ -80,13 +80,19 @@ PLACES = (
     _value("india", r"India\b|Indian|Delhi|Mumbai|Bangalore|Bengaluru|Chennai|Hyderabad|Kolkata|Pune|rupee", "asia"),
     _value("pakistan", r"Pakistan|Karachi|Lahore", "asia"),
     _value("bangladesh", r"Bangladesh|Dhaka", "asia"),
-    _value("indonesia", r"Indonesia|Jakarta|Surabaya|Bandung|Java\b|Bali\b|Medan", "asia southeast-asia"),
     _value(
-        "philippines", r"Philippines|Philippine|Filipin|Manila|Cebu|Davao|Mindanao|Luzon|peso", "asia southeast-asia"
+        "indonesia",
+        r"Indonesia|Jakarta|Surabaya|Bandung|Bali\b|Medan|Makassar|Semarang|Yogyakarta",
+        "asia southeast-asia",
     ),
-    _value("vietnam", r"Vietnam|Viet Nam|Vietnamese|Hanoi|Ho Chi Minh|Saigon", "asia southeast-asia"),
+    _value(
+        "philippines",
+        r"Philippines|Philippine|Filipin|Manila|Cebu|Davao|Mindanao|Luzon|Quezon|Makati|Pinoy",
+        "asia southeast-asia",
+    ),
+    _value("vietnam", r"Vietnam|Viet Nam|Vietnamese|Hanoi|Ho Chi Minh|HCMC|Saigon|Da Nang", "asia southeast-asia"),
     _value("thailand", r"Thailand|Thai\b|Bangkok|Chiang Mai|baht", "asia southeast-asia"),
-    _value("malaysia", r"Malaysia|Kuala Lumpur|Klang|Penang|Johor|RM\s?\d|ringgit", "asia southeast-asia"),
+    _value("malaysia", r"Malaysia|Kuala Lumpur|KL\b|Klang|Penang|Johor|RM\s?\d|ringgit", "asia southeast-asia"),
     _value("singapore", r"Singapore", "asia southeast-asia"),
     _value("uae", r"UAE\b|Emirat|Dubai|Abu Dhabi", "middle-east asia"),
     _value("saudi", r"Saudi|Riyadh|Jeddah", "middle-east asia"),
@@ -96,25 +102,32 @@ PLACES = (
 AUDIENCES = (
     _value(
         "teenagers",
-        r"teen|adolescen|gen z\b|gen-z|high.school|secondary.school|1[3-7] ?(?:to|-|–) ?1[5-9]",
+        r"teen|adolescen|youth|youngster|gen z\b|gen-z|high.school|secondary.school|1[3-7] ?(?:to|-|–) ?1[5-9]|"
+        r"aged 1[3-9]\b|1[3-9]-year-old",
         "young student",
     ),
-    _value("students", r"student|pupil|undergrad|campus|universit|college|school ?kid|year \d+\b", "young student"),
+    _value(
+        "students",
+        r"student|pupil|undergrad|postgrad|fresher|campus|universit|college|school ?kid|year \d+\b",
+        "young student",
+    ),
     _value(
         "young adults",
-        r"twenties|(?:in their|aged) 20|young (?:adult|people|shopper|user|professional|consumer)|millennial",
+        r"twenties|twentysomething|20-something|(?:in their|aged) 20|(?:18|20|22) ?(?:to|-|–) ?(?:24|25|29|30|34|35)\b|"
+        r"young (?:adult|people|shopper|user|professional|consumer|buyer|women|men)|millennial",
         "young",
     ),
     _value(
         "older people",
         r"older|elder|seniors|senior citizen|retire|pension|grandparent|grandm|grandf|widow|"
-        r"over (?:[5-9]\d\b|fifty|sixty|seventy|eighty)|[5-9]\d ?(?:-plus|\+|-year-old|year-old|years old)|"
+        r"over[- ](?:[5-9]\d\b|fifty|sixty|seventy|eighty)|[5-9]\d ?(?:-plus|\+|-year-old|year-old|years old)|"
         r"aged [5-9]\d|in (?:their|her|his) (?:[5-9]0s|fifties|sixties|seventies|eighties)|ageing|aging|later life",
         "older",
     ),
     _value(
         "parents and families",
-        r"parent|famil|mother|father|mum\b|mums\b|mom\b|moms\b|dad\b|dads\b|kids?\b|child|baby|babies|infant|toddler",
+        r"parent|famil|mother|father|mum\b|mums\b|mom\b|moms\b|dad\b|dads\b|kids?\b|child|baby|babies|infant|toddler|"
+        r"couples?\b|dual-income",
         "family",
     ),
     _value("households", r"household|home owner|homeowner", "family"),
@@ -122,7 +135,8 @@ AUDIENCES = (
         "small businesses",
         r"small (?:and (?:mid|medium)[- ]size[d]? )?(?:business|compan|firm|brand|shop|store|merchant|seller|retailer)|"
         r"smbs?\b|smes?\b|mid-size (?:business|compan)|shop owner|shopkeeper|store owner|business owner|"
-        r"mom-and-pop|independent (?:shop|store|retailer|grocer)",
+        r"mom-and-pop|independent (?:shop|store|retailer|grocer)|micro-business|sole trader|family-run|kirana|"
+        r"warung|sari-sari",
         "business merchant",
     ),
     _value("sellers and merchants", r"seller|merchant|vendor|retailer|storefront", "business merchant"),
@@ -131,10 +145,14 @@ AUDIENCES = (
         r"restaurant|caf[eé]|coffee shop|eater|diner|kitchen|food stall|bakery|bakeries",
         "business merchant",
     ),
-    _value("hotels", r"hotel|hospitality|guest room|front desk|property manage", "hotel"),
+    _value("hotels", r"hotel|hospitality|guest room|guesthouse|resort|homestay|front desk|property manage", "hotel"),
     _value("car dealers", r"dealer|auto dealer|automotive|motor trade|vehicle|cars?\b", "dealer"),
     _value("startups", r"startup|start-up|founder|entrepreneur|early-stage|seed-stage", "business developer"),
-    _value("developers", r"developer|engineer|programmer|coder|devs?\b|software team", "developer"),
+    _value(
+        "developers",
+        r"developer|engineer|programmer|coder|devs?\b|devops|software team|cto\b|tech lead|data scien",
+        "developer",
+    ),
     _value("drivers and couriers", r"driver|courier|rider|delivery associate|delivery partner", "worker"),
     _value(
         "staff",
@@ -143,7 +161,9 @@ AUDIENCES = (
         "worker",
     ),
     _value(
-        "tourists", r"tourist|traveller|traveler|visitor|foreigner|inbound|holidaymaker|trip\b|trips\b", "traveller"
+        "tourists",
+        r"tourist|travel|visitor|foreigner|inbound|holidaymaker|backpacker|expat|trip\b|trips\b",
+        "traveller",
     ),
     _value("farmers", r"farmer|grower|orchard|farm\b|farms\b|cooperative", "farmer"),
     _value(
@@ -152,7 +172,7 @@ AUDIENCES = (
         "student family school",
     ),
     _value("viewers", r"viewer|watch|audience|fan\b|fans\b|spectator|binge", "viewer"),
-    _value("authors", r"author(?!it)|writer|publisher|self-publish", "author"),
+    _value("authors", r"author(?!it)|writer|novelist|publisher|self-publish", "author"),
     _value("advertisers", r"advertiser|brand manager|marketer|ad agenc", "business merchant"),
     _value("patients", r"patient|carer|caregiver|medication|pharmac|clinic|doctor", "patient"),
     _value("pet owners", r"pet\b|pets\b|pet owner|dog|cat\b|cats\b|puppy|kitten", "pet"),
@@ -166,7 +186,12 @@ OFFERINGS = (
         "used",
     ),
     _value("trade-in", r"trade-in|trade in|trading in|traded in|buyback|buy-back", "trade"),
-    _value("video ads", r"video ad|video campaign|video creative|shoppable video|short video|video format", "video"),
+    _value(
+        "video ads",
+        r"video ad|video campaign|video creative|video spot|video placement|shoppable video|short video|video format|"
+        r"sponsored video|in-stream|pre-roll|ctv\b",
+        "video",
+    ),
     _value(
         "loans",
         r"loans?\b|lend|borrow|working capital|financing|credit line|line of credit|cash advance|capital\b",
