@@ -4,9 +4,12 @@ Genuine answers below name the asked value by a synonym, a demonym, a city or an
 never by the question's own word; neighbour answers fill the slot with another value.
 """
 
+from pathlib import Path
+
 import pytest
 
 from simulator.content import load_library
+from simulator.content.loader import load_sheet_file
 from simulator.domain.rubric import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.detectors.relevance import relevance
@@ -165,3 +168,19 @@ def test_the_same_answer_to_its_own_question_is_not(rubric: Rubric) -> None:
     graded = grade_offline(GradeRequest("marketing-case", question, NEIGHBOUR_CASE), rubric, rubric_model(rubric))
     assert "off-topic" not in graded.flags
     assert graded.signals["market_sizing"].score >= 2  # voided, every signal is 1
+
+
+GOLDEN = Path(__file__).resolve().parents[2] / "rubrics" / "golden"
+
+
+def test_most_golden_answers_to_a_neighbouring_question_are_flagged_off_topic(rubric: Rubric) -> None:
+    """22 of the 25 are flagged (10 before the slots); genuine answers are checked, held out, by
+    test_golden_agreement."""
+    items = [item for path in sorted(GOLDEN.glob("*/*.yaml")) for item in load_sheet_file(path).rounds]
+    neighbours = [item for item in items if item.style == "neighbour-question"]
+    flagged = [
+        item.id
+        for item in neighbours
+        if "off-topic" in grade_offline(GradeRequest(item.round, item.question, item.answer), rubric).flags
+    ]
+    assert len(neighbours) >= 25 and len(flagged) >= 21, sorted({i.id for i in neighbours} - set(flagged))
