@@ -4,6 +4,7 @@ Genuine answers below name the asked value by a synonym, a demonym, a city or an
 never by the question's own word; neighbour answers fill the slot with another value.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from simulator.domain.rubric import Rubric
 from simulator.grading.base import GradeRequest
 from simulator.grading.detectors.relevance import relevance
 from simulator.grading.detectors.slots import asked, slots_contradicted
+from simulator.grading.detectors.vocabulary import SLOTS
 from simulator.grading.offline import grade_offline, rubric_model
 
 POLAND = "AliExpress is launching a curated range with seven-day delivery in Poland. Size it and plan the launch."
@@ -115,6 +117,14 @@ def test_an_answer_to_a_neighbouring_question_fills_a_slot_with_another_value(
     question: str, answer: str, slot: str
 ) -> None:
     assert slot in slots_contradicted(question, answer)
+
+
+def test_each_value_is_one_named_group_of_its_slot_pattern() -> None:
+    """slots.py reads which value matched from the group's name: a value's own capturing group, or
+    two values of one name, would misread it."""
+    values = [v for slot in SLOTS.values() for v in slot]
+    assert len({v.name for v in values}) == len(values)
+    assert [v.name for v in values if re.compile(v.words).groups] == []
 
 
 def test_a_place_the_asked_one_lies_in_and_the_home_markets_are_no_evidence() -> None:

@@ -3,9 +3,9 @@
 "AliExpress … seven-day delivery in Poland" fills the place slot with Poland; an answer about home
 goods in Brazil that never names Poland, a Polish city or a demonym fills it with another value, and
 so answers a neighbouring question however many of the question's words it repeats. A slot is
-contradicted only when the answer names a value of that slot, and none of its values is the asked
-one, lies within it (Lyon for Europe) or overlaps it (students for teenagers); a place the asked one
-lies in (Europe for Poland) neither confirms nor contradicts.
+contradicted only when the answer names other values of that slot at least twice, and none of its
+values is the asked one, lies within it (Lyon for Europe) or overlaps it (students for teenagers); a
+place the asked one lies in (Europe for Poland) neither confirms nor contradicts.
 """
 
 import re
