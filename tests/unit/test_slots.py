@@ -116,7 +116,7 @@ def test_an_answer_naming_the_asked_value_by_another_word_keeps_its_slots(questi
 def test_an_answer_to_a_neighbouring_question_fills_a_slot_with_another_value(
     question: str, answer: str, slot: str
 ) -> None:
-    assert slot in slots_contradicted(question, answer)
+    assert slot in [miss.slot for miss in slots_contradicted(question, answer)]
 
 
 def test_each_value_is_one_named_group_of_its_slot_pattern() -> None:
@@ -136,7 +136,8 @@ def test_another_place_named_once_in_a_comparison_is_not_another_setting() -> No
     question = "Lazada is launching self-serve ads for small sellers in the Philippines. How big is it?"
     once = "I'd go after sellers with 50 to 500 orders a month, sized from seller-centre logs; Thailand, same order."
     assert slots_contradicted(question, once) == ()
-    assert slots_contradicted(question, once + " Bangkok sellers first.") == ("place",)
+    (miss,) = slots_contradicted(question, once + " Bangkok sellers first.")
+    assert str(miss) == "the question asks about Philippines, the answer is about Thailand"
 
 
 def test_a_rival_in_the_question_is_not_what_it_asks_about() -> None:
@@ -145,7 +146,7 @@ def test_a_rival_in_the_question_is_not_what_it_asks_about() -> None:
 
 def test_only_case_questions_compare_slots() -> None:
     question, answer, _ = NEIGHBOURS[0]
-    assert relevance(question, answer, case_round=True).slots_missed == ("place",)
+    assert [m.slot for m in relevance(question, answer, case_round=True).slots_missed] == ["place"]
     assert relevance(question, answer).slots_missed == ()
     story = "Tell me about a time you launched in Poland."
     assert relevance(story, answer, case_round=True).slots_missed == ()
@@ -171,6 +172,9 @@ def test_a_strong_case_answer_to_the_neighbouring_question_is_voided(rubric: Rub
     graded = grade_offline(GradeRequest("marketing-case", question, NEIGHBOUR_CASE), rubric, rubric_model(rubric))
     assert "off-topic" in graded.flags
     assert graded.overall.score == 1
+    assert graded.signals["market_sizing"].rationale == (
+        "The answer does not address the question asked: the question asks about Poland, the answer is about Brazil."
+    )
 
 
 def test_the_same_answer_to_its_own_question_is_not(rubric: Rubric) -> None:

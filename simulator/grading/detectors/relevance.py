@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator.grading.detectors.intent import intent_fit
-from simulator.grading.detectors.slots import slots_contradicted
+from simulator.grading.detectors.slots import SlotMiss, slots_contradicted
 from simulator.grading.detectors.text import WORD
 
 _STOP = frozenset(
@@ -211,8 +211,16 @@ class Relevance:
     intents_asked: tuple[str, ...] = ()
     intents_missing: tuple[str, ...] = ()
     """What a behavioural question asks for (a miss, a disagreement…) that the story never shows."""
-    slots_missed: tuple[str, ...] = ()
+    slots_missed: tuple[SlotMiss, ...] = ()
     """The question's place, audience or offering that a case answer replaces with another (slots.py)."""
+
+    @property
+    def why_off_topic(self) -> str | None:
+        """The first slot (place, audience, offering) the answer fills with another value, when that is
+        what makes it off topic."""
+        if self.slots_missed and self.overlap < SLOT_MISS_OVERLAP:
+            return str(self.slots_missed[0])
+        return None
 
     def on_topic(self, round_format_met: bool) -> bool:
         """On topic when the story is of the kind asked for, or the answer shares the question's
@@ -224,7 +232,7 @@ class Relevance:
             return True
         if self.names_missed and self.overlap < ENTITY_MISS_OVERLAP and not self.story_expected:
             return False
-        if self.slots_missed and self.overlap < SLOT_MISS_OVERLAP:
+        if self.why_off_topic:
             return False
         return (
             self.overlap >= ON_TOPIC_AT

@@ -9,6 +9,8 @@ place the asked one lies in (Europe for Poland) neither confirms nor contradicts
 """
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 
 from simulator.grading.detectors.vocabulary import SLOTS, Value
@@ -54,27 +56,42 @@ ANOTHER_AT = 2
 once, in a comparison ("same order in Thailand"); one that answers another question keeps naming it."""
 
 
-def _contradicted(slot: str, wanted: list[Value], given: list[Value]) -> bool:
-    """`given` holds a value once for each time the answer names it."""
+@dataclass(frozen=True)
+class SlotMiss:
+    slot: str
+    asked: tuple[str, ...]
+    given: str
+    """The other value the answer names most."""
+
+    def __str__(self) -> str:
+        return f"the question asks about {' or '.join(self.asked)}, the answer is about {self.given}"
+
+
+def _other(slot: str, wanted: list[Value], given: list[Value]) -> str | None:
+    """The other value the answer fills the slot with (the one it names most), or None when it does not.
+    `given` holds a value once for each time the answer names it."""
     if slot == "place":
         names = {v.name for v in wanted}
         if any(v.kinds & names for v in given):  # the asked place, or a place within it
-            return False
+            return None
         around = set().union(*(w.kinds for w in wanted))  # the asked places and those they lie in
         others = [v for v in given if v.displaces and v.name not in around]
     else:
         wanted_kinds = set().union(*(v.kinds for v in wanted))
         if any(v.kinds & wanted_kinds for v in given):
-            return False
+            return None
         others = [v for v in given if v.displaces]
-    return len(others) >= ANOTHER_AT
+    if len(others) < ANOTHER_AT:
+        return None
+    return Counter(v.label for v in others).most_common(1)[0][0]
 
 
-def slots_contradicted(question: str, answer: str) -> tuple[str, ...]:
+def slots_contradicted(question: str, answer: str) -> tuple[SlotMiss, ...]:
     """The slots the question fills and the answer fills with another value only."""
     found = []
     for slot in SLOTS:
         wanted = asked(question, slot)
-        if wanted and _contradicted(slot, wanted, [v for _, v in _matches(answer, slot)]):
-            found.append(slot)
+        other = _other(slot, wanted, [v for _, v in _matches(answer, slot)]) if wanted else None
+        if other:
+            found.append(SlotMiss(slot, tuple(v.label for v in wanted), other))
     return tuple(found)

@@ -29,6 +29,12 @@ class Value:
     no evidence. Those are not `askable` either: a question names them in passing too ("a RMB 50
     million campaign")."""
 
+    @property
+    def label(self) -> str:
+        """How feedback names it: a place by its first name ("Poland", "UK"), the rest by `name`."""
+        first = self.words.split("|")[0].replace("\\b", "")
+        return first if first[:1].isupper() else self.name
+
 
 def _value(name: str, words: str, kinds: str = "", askable: bool = True, displaces: bool = True) -> Value:
     return Value(name, words, frozenset(kinds.split()) | {name}, askable, displaces)
@@ -206,7 +212,9 @@ OFFERINGS = (
         "live",
     ),
     _value("allergies", r"allerg|gluten|nut-free|intoleran|dietary|coeliac|celiac|lactose", "allergy"),
-    _value("cross-border", r"cross-border|import|export|overseas|international|abroad|global|foreign", "crossborder"),
+    _value(
+        "cross-border trade", r"cross-border|import|export|overseas|international|abroad|global|foreign", "crossborder"
+    ),
     _value("expense claims", r"expense|reimburs|fapiao|invoice|receipt", "expense"),
     _value(
         "generative AI",
