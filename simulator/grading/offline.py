@@ -181,14 +181,14 @@ def _grade_question(round_type: str, part: QuestionPart, rubric: Rubric, model: 
         flags.append("empty-answer")
     evidence = extract(text)
     spans = sentences(text)
-    fit = relevance(part.question, text)
+    fit = relevance(part.question, text, case_round=round_type in rubric.offline.round_formats)
     incoherent = coherence(text).reason if text.strip() and "incoherent" in rubric.offline.gates else None
     too_short = len(WORD.findall(text)) < rubric.offline.too_short_words
     if incoherent:
         flags.append("incoherent")
     elif not too_short and not fit.on_topic(round_format_met(round_type, evidence, rubric)):
         flags.append("off-topic")  # shorter answers are too short to judge: the too_short gate speaks
-    gates = _gates(flags, evidence, text, fit.story_told, rubric, incoherent, too_short)
+    gates = _gates(flags, evidence, text, fit.story_told, rubric, incoherent, too_short, fit.why_off_topic)
     vector = answer_vector(evidence, len(spans), text) if model and text.strip() else None
     model_heads = heads(model) if model else {}
     signals: dict[str, SignalGrade] = {}
@@ -245,6 +245,7 @@ def _gates(
     rubric: Rubric,
     incoherent: str | None,
     too_short: bool,
+    off_topic_why: str | None,
 ) -> list[_Trip]:
     """The rubric's gates that this answer trips, each with the reason shown in the rationale."""
     rules = rubric.offline
@@ -263,7 +264,7 @@ def _gates(
     if incoherent:
         trip("incoherent", incoherent)
     if "off-topic" in flags:
-        trip("off_topic")
+        trip("off_topic", f"{_GATE_REASONS['off_topic'][:-1]}: {off_topic_why}." if off_topic_why else None)
     if any(t.voids for t in found):
         return found
     if "prompt-injection" in flags:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator.grading.detectors.intent import intent_fit
+from simulator.grading.detectors.slots import SlotMiss, slots_contradicted
 from simulator.grading.detectors.text import WORD
 
 _STOP = frozenset(
@@ -184,6 +185,8 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][A-Za-z0-9.]+)")
 _SENTENCE_START = re.compile(r"(?:^|[.?!]\s+)([A-Z][A-Za-z0-9.]+)")
 ENTITY_MISS_OVERLAP = 0.3
 """Below this overlap, an answer naming none of the question's companies, products or places is off topic."""
+SLOT_MISS_OVERLAP = 0.6
+"""Below this overlap, a case answer that fills one of the question's slots with another value is off topic."""
 
 
 def entities(question: str) -> set[str]:
@@ -208,6 +211,16 @@ class Relevance:
     intents_asked: tuple[str, ...] = ()
     intents_missing: tuple[str, ...] = ()
     """What a behavioural question asks for (a miss, a disagreement…) that the story never shows."""
+    slots_missed: tuple[SlotMiss, ...] = ()
+    """The question's place, audience or offering that a case answer replaces with another (slots.py)."""
+
+    @property
+    def why_off_topic(self) -> str | None:
+        """The first slot (place, audience, offering) the answer fills with another value, when that is
+        what makes it off topic."""
+        if self.slots_missed and self.overlap < SLOT_MISS_OVERLAP:
+            return str(self.slots_missed[0])
+        return None
 
     def on_topic(self, round_format_met: bool) -> bool:
         """On topic when the story is of the kind asked for, or the answer shares the question's
@@ -218,6 +231,8 @@ class Relevance:
         if self.intents_asked:
             return True
         if self.names_missed and self.overlap < ENTITY_MISS_OVERLAP and not self.story_expected:
+            return False
+        if self.why_off_topic:
             return False
         return (
             self.overlap >= ON_TOPIC_AT
@@ -255,8 +270,10 @@ def weighted_overlap(question: str, answer: str, df: dict[str, int], n: int) -> 
     return sum(weight[w] for w in wanted & got) / sum(weight.values())
 
 
-def relevance(question: str, answer: str) -> Relevance:
-    """Weighted overlap of the question's words with the answer, and story-versus-case fit."""
+def relevance(question: str, answer: str, case_round: bool = False) -> Relevance:
+    """Weighted overlap of the question's words with the answer, and story-versus-case fit. In a
+    `case_round` (one the rubric gives a form: a PR/FAQ, a sizing, a framed problem) the question's
+    place, audience and offering are compared with the answer's too."""
     df, n = _document_frequency()
     overlap = weighted_overlap(question, answer, df, n)
     story_expected = _BEHAVIOURAL.search(question) is not None
@@ -272,6 +289,7 @@ def relevance(question: str, answer: str) -> Relevance:
         names_missed,
         intents.asked if intents else (),
         intents.missing if intents else (),
+        slots_contradicted(question, answer) if case_round and not story_expected else (),
     )
 
 
