@@ -15,8 +15,8 @@ from simulator.domain.rubric import CORE_SIGNALS
 from simulator.grading.refit import Sheet, cross_validated_report, label_vs_words
 
 GOLDEN = Path(__file__).resolve().parents[2] / "rubrics" / "golden"
-OVERALL_FLOOR = 0.75
-CORE_FLOOR = 0.62
+OVERALL_FLOOR = 0.80
+CORE_FLOOR = 0.65
 BASELINE_MARGIN = 0.1
 
 
@@ -75,7 +75,7 @@ def test_word_count_and_number_count_alone_are_beaten(held_out: dict) -> None:
 def test_traps_stay_low_and_no_genuine_answer_is_flagged(held_out: dict) -> None:
     checks = held_out["checks"]
     assert checks["genuine_flagged"] == []
-    assert len(checks["traps"]["over_ceiling"]) <= checks["traps"]["n"] // 10, checks["traps"]["over_ceiling"]
+    assert len(checks["traps"]["over_ceiling"]) <= checks["traps"]["n"] // 25, checks["traps"]["over_ceiling"]
 
 
 @pytest.mark.parametrize("style", ["concise-strong", "long-weak"])
