@@ -150,6 +150,19 @@ def test_specificity() -> None:
     assert not specificity("Taobao sellers in Guilin waited 3 days for payouts.").vague
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Priya and Wei met Tmall.", 2),  # the sentence's first word is not counted
+        ("I met\tPriya,\u00a0Wei and “Jakarta” staff.", 3),  # any whitespace, a quote before the name
+        ("We used KPI, RICE and Re-Plan with DingTalk.", 1),  # acronyms, hyphenated words: not names
+        ("We asked Priya. Then Wei. Then Tmall and Lazada.", 4),  # each sentence's first word is skipped
+    ],
+)
+def test_specificity_counts_capitalised_words_after_the_first(text: str, names: int) -> None:
+    assert specificity(text).names == names
+
+
 def test_returning_a_four_dollar_item_is_not_an_injection() -> None:
     from simulator.grading.detectors.injection import find_injection
 

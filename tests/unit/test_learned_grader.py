@@ -333,3 +333,18 @@ def test_overall_cuts_are_fitted_on_the_overall_labels_and_survive_the_model_fil
     path = tmp_path / "coach.model.json"
     path.write_text(offline_model_text(model), encoding="utf-8")
     assert load_offline_model(path).overall_cuts == model.overall_cuts
+
+
+def test_word_by_word_token_ids_are_the_tokenizers_own() -> None:
+    from bench.grading import ADVERSARIAL, GOLDEN
+    from simulator.content.loader import load_sheet_file
+    from simulator.grading.embedding import _load, token_ids
+
+    tokenizer = _load().tokenizer
+    vocab = tokenizer.get_vocab()
+    assert not [t for t in vocab if any(t[i] == "▁" and t[i - 1] != "▁" for i in range(1, len(t)))]
+    answers = [r.answer for p in sorted(GOLDEN.rglob("*.yaml")) for r in load_sheet_file(p).rounds]
+    odd = ["", "x", " x", "x ", "a  b", "a\nb c", "淘宝 sellers — 3×", "I as\u212aed ſpend"]
+    odd += ["tab\tand nbsp\u00a0here", "line\n\nbreaks\n- and a list"]
+    for text in [*answers[::5], *odd, *(make(200) for make in ADVERSARIAL.values())]:
+        assert token_ids(text) == tokenizer.encode(text, add_special_tokens=False).ids, text[:40]

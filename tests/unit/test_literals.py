@@ -8,7 +8,7 @@ import pytest
 import simulator.grading.offline  # noqa: F401  (defines every detector pattern)
 from bench.grading import ADVERSARIAL, GOLDEN
 from simulator.content.loader import load_sheet_file
-from simulator.grading.detectors.literals import Guarded, guarded, note_sentences, required_literals
+from simulator.grading.detectors.literals import Guarded, _tree_pattern, guarded, note_sentences, required_literals
 from simulator.grading.detectors.text import sentences
 
 
@@ -75,3 +75,24 @@ def test_every_detector_pattern_finds_what_its_regex_finds() -> None:
                 expected = [m.span() for m in pattern.regex.finditer(text)]
                 assert [m.span() for m in pattern.finditer(text)] == expected, (pattern.pattern[:60], text[:60])
                 assert bool(pattern.search(text)) == bool(expected)
+
+
+def test_a_pattern_made_after_an_answer_was_scanned_still_finds_its_literals() -> None:
+    answer = "We shipped it. Then the zyxwvut metric moved."
+    pieces = [s.text for s in sentences(answer)]
+    note_sentences(answer, pieces)
+    assert not guarded(r"\bshipped\b").search(pieces[1])  # the answer's sentences are scanned now
+    late = guarded(r"\bzyxwvut\b", re.IGNORECASE)  # a literal no pattern had
+    assert late.search(pieces[1]) is not None
+    assert late.search(pieces[0]) is None
+
+
+def test_the_scan_names_the_shortest_literal_and_finds_the_longer_ones() -> None:
+    words = ["cut", "cut the scope", "cutover", "de-scop"]
+    scan = re.compile(f"(?=({_tree_pattern(words)}))")
+    assert [m.group(1) for m in scan.finditer("we cut the scope, then a cutover; de-scoped")] == [
+        "cut",
+        "cut",
+        "de-scop",
+    ]
+    assert scan.fullmatch("cut the scope") is None  # a lookahead: it never consumes text

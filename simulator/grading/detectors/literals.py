@@ -3,9 +3,9 @@
 Detectors search each sentence of an answer with dozens of case-insensitive phrase lists, and almost
 every search finds nothing. `Guarded.search` first asks the cheaper question "does the lowercased text
 contain one of the pattern's required literals?" (found once per pattern by reading the parsed regex),
-and runs the regex only when it does, so its results are exactly those of the plain pattern. A sentence
-split from an answer is first narrowed to the literals present in the whole answer (`note_sentences`),
-so most sentences need no check of a literal at all.
+and runs the regex only when it does, so its results are exactly those of the plain pattern. For the
+sentences split from an answer (`note_sentences`) the literals of every pattern are found in one scan
+per sentence (`_NeedleIndex`), so a pattern's check of a sentence is a set lookup.
 """
 
 import functools
@@ -25,6 +25,8 @@ class Guarded:
     def __init__(self, regex: re.Pattern[str]) -> None:
         self.regex = regex
         self.needles = required_literals(regex)
+        if self.needles is not None:
+            _NEEDLES.add(self.needles)
 
     @property
     def pattern(self) -> str:
@@ -47,37 +49,121 @@ class Guarded:
         if known is None:
             lowered = _lowered(text)
             return lowered is None or any(n in lowered for n in self.needles)
-        lowered, answer = known
-        present = answer.present.get(self)
-        if present is None:
-            present = answer.present[self] = tuple(n for n in self.needles if n in answer.lowered)
-        return bool(present) and any(n in lowered for n in present)
+        answer, index = known
+        holding = answer.holding.get(self)
+        if holding is None:
+            holding = answer.holding[self] = answer.sentences_holding(self.needles)
+        return index in holding
+
+
+class _NeedleIndex:
+    """Every required literal of every pattern, and one scan that finds most of them in a sentence at once.
+
+    The scan is a regex of the literals as a letter tree (one alternative per next letter), tried at each
+    position: it names the shortest literal that starts there, and the longer ones starting with it are
+    then checked one by one. Literals of one or two characters ("i", "we": in nearly every sentence) are
+    looked for one by one instead, and so are those of patterns made after the scan was built, until there
+    are enough of them to build it again.
+    """
+
+    REBUILD_AT = 200
+
+    def __init__(self) -> None:
+        self.one_by_one: set[str] = set()
+        """The literals the scan does not find: short ones, and those added since it was built."""
+        self.longer: dict[str, tuple[str, ...]] = {}
+        """A literal the scan finds -> itself and every such literal it begins."""
+        self.generation = 0
+        """Counts the additions of new literals: a text's literals found before one are found again."""
+        self._late = 0
+        self._scan: re.Pattern[str] | None = None
+
+    def add(self, needles: frozenset[str]) -> None:
+        new = needles - self.longer.keys() - self.one_by_one
+        if new:
+            self.generation += 1
+        for needle in new:
+            self.one_by_one.add(needle)
+            if len(needle) >= 3:
+                self._late += 1
+        if self._late > self.REBUILD_AT:
+            self._scan = None
+
+    def scan(self) -> re.Pattern[str]:
+        """The regex that names the shortest literal starting at each position of a text, if one does."""
+        if self._scan is None:
+            ordered = sorted({*self.longer, *(n for n in self.one_by_one if len(n) >= 3)})
+            self.longer = {n: tuple(m for m in ordered if m.startswith(n)) for n in ordered}
+            self.one_by_one = {n for n in self.one_by_one if len(n) < 3}
+            self._late = 0
+            self._scan = re.compile(f"(?=({_tree_pattern(ordered)}))")
+        return self._scan
+
+    def held(self, lowered: str) -> set[str]:
+        """The literals in a lowercased text."""
+        found = {n for n in self.one_by_one if n in lowered}
+        for match in self.scan().finditer(lowered):
+            start = match.start()
+            found.update(n for n in self.longer[match.group(1)] if lowered.startswith(n, start))
+        return found
+
+
+def _tree_pattern(words: list[str]) -> str:
+    """A regex matching exactly the words, the shortest first, as a tree of their letters."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    alternation = "(?:" + "|".join(branches) + ")"
+    return alternation + "??" if "" in node else alternation
+
+
+_NEEDLES = _NeedleIndex()
 
 
 class _Answer:
-    """An answer lowercased, and each pattern's literals found in it (a sentence of it can hold no others)."""
+    """The sentences of an answer lowercased, the literals each holds, and which sentences may match each pattern."""
 
-    __slots__ = ("lowered", "present")
+    __slots__ = ("_generation", "_held", "holding", "lowered")
 
-    def __init__(self, lowered: str) -> None:
+    def __init__(self, lowered: list[str]) -> None:
         self.lowered = lowered
-        self.present: dict[Guarded, tuple[str, ...]] = {}
+        self.holding: dict[Guarded, set[int]] = {}
+        """A pattern -> the indices of the sentences that hold one of its literals (only those can match)."""
+        self._held: list[set[str]] = []
+        self._generation = -1
+
+    def sentences_holding(self, needles: frozenset[str]) -> set[int]:
+        if self._generation != _NEEDLES.generation:
+            self._held = [_NEEDLES.held(low) for low in self.lowered]
+            self._generation = _NEEDLES.generation
+        return {i for i, held in enumerate(self._held) if not needles.isdisjoint(held)}
 
 
-_SENTENCES: dict[str, tuple[str, _Answer]] = {}
-"""A sentence's text -> itself lowercased, and the answer it was split from (any answer holding it will do)."""
+_SENTENCES: dict[str, tuple[_Answer, int]] = {}
+"""A sentence's text -> the answer it was split from (any answer holding it will do) and its index there."""
 
 
 def note_sentences(answer: str, pieces: Iterable[str]) -> None:
-    """Remember that these pieces come from `answer`: a literal absent from the answer is absent from them."""
-    lowered = _lowered(answer)
-    if lowered is None:
+    """Remember that these pieces come from `answer`, so that a pattern's literals are looked for once in
+    the answer and each sentence is then checked by its index."""
+    if _lowered(answer) is None:
         return
     if len(_SENTENCES) > 4096:
         _SENTENCES.clear()
-    scope = _Answer(lowered)
-    for piece in pieces:
-        _SENTENCES[piece] = (piece.lower(), scope)
+    texts = list(pieces)
+    scope = _Answer([piece.lower() for piece in texts])
+    for index, piece in enumerate(texts):
+        _SENTENCES[piece] = (scope, index)
 
 
 def guarded(pattern: str, flags: int = 0) -> Guarded:

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from simulator.grading.detectors.metrics import has_number
 from simulator.grading.detectors.text import sentences
 
-_NAME = re.compile(r"^[\"“(]?([A-Z][a-z]+(?:[A-Z][A-Za-z0-9]*)?)(?![\w-])")
-"""A capitalised or CamelCase word; acronyms (KPI, MVP, RICE) and hyphenated coinages are not names."""
+_NAME = re.compile(r"(?<=\s)[\"“(]?([A-Z][a-z]+(?:[A-Z][A-Za-z0-9]*)?)(?![\w-])")
+"""A capitalised or CamelCase word after a space (a sentence's first word is capitalised anyway); acronyms
+(KPI, MVP, RICE) and hyphenated coinages are not names."""
 _QUOTE = re.compile(r"[\"“][^\"”]{8,}[\"”]")
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -27,9 +28,6 @@ class Specificity:
 def specificity(text: str) -> Specificity:
     names: set[str] = set()
     for sentence in sentences(text):
-        for word in sentence.text.split()[1:]:
-            match = _NAME.match(word)
-            if match:
-                names.add(match.group(1))
+        names.update(_NAME.findall(sentence.text))
     names |= set(_CJK.findall(text))
     return Specificity(has_number(text), len(names), len(_QUOTE.findall(text)))
